@@ -11,11 +11,36 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from .errors import DDLError, SynthTalkError
+from .errors import DDLError, SynthTalkError, UsageError
 
 ProgressCallback = Callable[[int, int, str], None]  # (rows done, rows total, table key)
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+def parse_rows(text: str | None, default: int) -> int | dict[str, int]:
+    """``1000`` or ``customer=100,orders=5000`` (case-insensitive names; ``*=50`` sets the default)."""
+    if text is None or text == "":
+        return default
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    counts: dict[str, int] = {"*": default}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            if part.isdigit():
+                counts["*"] = int(part)
+                continue
+            raise UsageError(f"--rows: expected N or table=N[,table2=M], got {part!r}")
+        key, _, value = part.partition("=")
+        value = value.strip()
+        if not value.isdigit():
+            raise UsageError(f"--rows: the count for {key.strip()!r} must be a whole number, got {value!r}")
+        counts[key.strip()] = int(value)
+    return counts
 
 
 # --------------------------------------------------------------------------- store

@@ -56,3 +56,7 @@ class SQLRefused(SynthTalkError):
 
 class LLMError(SynthTalkError):
     """The language-model endpoint is missing, down, slow or answered garbage."""
+
+
+class UsageError(SynthTalkError):
+    """Options or arguments that do not make sense together."""

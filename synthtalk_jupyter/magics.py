@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import HTML, display
 from traitlets import Bool, CFloat, CInt, Int, Unicode
@@ -19,41 +19,15 @@ from traitlets.config import Configurable
 
 from . import api
 from .display import CSS, chat_html, esc
-from .errors import SynthTalkError
+from .api import parse_rows  # noqa: F401  (re-exported for users of the magics)
+from .errors import SynthTalkError, UsageError
 
 
-class UsageError(SynthTalkError):
-    pass
 
 
 def _error_html(message: str, title: str = "Error") -> HTML:
     body = esc(message).replace("\n", "<br/>")
     return HTML(f'{CSS}<div class="stj"><div class="stj-error"><b>{esc(title)}:</b> {body}</div></div>')
-
-
-def parse_rows(text: str | None, default: int) -> int | dict[str, int]:
-    """``1000`` or ``customer=100,orders=5000`` (case-insensitive names; ``*=50`` sets the default)."""
-    if text is None or text == "":
-        return default
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    counts: dict[str, int] = {"*": default}
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if "=" not in part:
-            if part.isdigit():
-                counts["*"] = int(part)
-                continue
-            raise UsageError(f"--rows: expected N or table=N[,table2=M], got {part!r}")
-        key, _, value = part.partition("=")
-        value = value.strip()
-        if not value.isdigit():
-            raise UsageError(f"--rows: the count for {key.strip()!r} must be a whole number, got {value!r}")
-        counts[key.strip()] = int(value)
-    return counts
 
 
 @magics_class
