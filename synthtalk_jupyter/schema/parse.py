@@ -513,6 +513,8 @@ def map_type(dt: exp.DataType | None, dialect: str) -> tuple[ColumnType, str | N
         return ct, None
     if t in _SIMPLE:
         ct.kind = _SIMPLE[t]
+        if dialect == "mysql" and t == DType.TIMESTAMPTZ:
+            ct.kind = Kind.TIMESTAMP  # MySQL TIMESTAMP holds wall-clock values (1970..2038)
         return ct, None
     return ColumnType(Kind.STRING, raw=sql, sql=sql), f"unsupported column type {sql}: generated as text"
 
@@ -742,7 +744,9 @@ class _Builder:
                 table.uniques.append((col.name,))
         elif isinstance(k, exp.DefaultColumnConstraint):
             col.default = k.this.sql(dialect=self.dialect) if isinstance(k.this, exp.Expression) else str(k.this)
-            if "nextval" in col.default.lower():
+            if isinstance(k.this, exp.Null):
+                col.default = None  # DEFAULT NULL: no default
+            elif "nextval" in col.default.lower():
                 col.identity = True
         elif isinstance(k, exp.AutoIncrementColumnConstraint):
             col.identity = True
