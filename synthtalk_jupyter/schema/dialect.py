@@ -129,7 +129,7 @@ def detect_dialect(text: str) -> str:
     scores = dialect_scores(text)
     best = max(scores, key=lambda d: scores[d])
     ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] >= 4 and ranked[0] >= 2 * ranked[1]:
+    if ranked[0] >= 3 and ranked[0] >= 2 * ranked[1]:
         return best
     # weak or mixed evidence: let the parsers vote, generic readers first
     body = _COMMENTS.sub(" ", text)

@@ -1015,16 +1015,13 @@ class _Builder:
             col = exp.column(keys[0], quoted=True)
             ors: list[exp.Expression] = []
             for _child, b in bounds:
-                if not isinstance(b, exp.PartitionBoundSpec):
-                    ors = []
+                if not isinstance(b, exp.PartitionBoundSpec) or b.args.get("expression") is not None:
+                    ors = []  # a DEFAULT partition takes any row; hash partitions cover every value
                     break
-                if b.args.get("expression") is not None or b.args.get("this") is not None and not \
-                        b.args.get("from_expressions"):
-                    ors = []  # DEFAULT / IN-list / MODULUS partitions: keep it simple
-                    if b.args.get("this") is not None:
-                        vals = b.args["this"] if isinstance(b.args["this"], list) else [b.args["this"]]
-                        ors = None
-                    break
+                listed = b.args.get("this")
+                if isinstance(listed, list):  # FOR VALUES IN (...)
+                    ors.append(exp.In(this=col.copy(), expressions=[v.copy() for v in listed]))
+                    continue
                 lo = (b.args.get("from_expressions") or [None])[0]
                 hi = (b.args.get("to_expressions") or [None])[0]
                 parts = []
@@ -1032,8 +1029,10 @@ class _Builder:
                     parts.append(exp.GTE(this=col.copy(), expression=lo.copy()))
                 if hi is not None and not (isinstance(hi, (exp.Var, exp.Column)) and hi.name.upper() == "MAXVALUE"):
                     parts.append(exp.LT(this=col.copy(), expression=hi.copy()))
-                if parts:
-                    ors.append(exp.paren(exp.and_(*parts)) if len(parts) > 1 else parts[0])
+                if not parts:
+                    ors = []  # (MINVALUE) TO (MAXVALUE): unbounded
+                    break
+                ors.append(exp.paren(exp.and_(*parts)) if len(parts) > 1 else parts[0])
             if ors:
                 expr = exp.or_(*ors) if len(ors) > 1 else ors[0]
                 parent.checks = [c for c in parent.checks if c.name != "partition_bounds"]
