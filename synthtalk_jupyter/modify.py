@@ -43,10 +43,12 @@ dataset regenerated under the same name never inherits old versions.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
+import json
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import sqlglot
 from sqlglot import exp
@@ -93,6 +95,7 @@ class CheckedSQL:
     executable: list[str]  # DuckDB SQL regenerated from those trees: what runs
     display: list[str]  # the statements as the user / model wrote them (normalised, unqualified)
     targets: list[str]  # table keys written to, per statement
+    source: str = ""  # the SQL text as given
 
     @property
     def tables(self) -> list[str]:
@@ -105,7 +108,8 @@ class CheckedSQL:
 
     @property
     def text(self) -> str:
-        return ";\n".join(self.display) + ";"
+        """The SQL as given (stripped), else the normalised statements."""
+        return self.source or (";\n".join(self.display) + ";")
 
 
 def dependent_tables(schema: Schema, key: str) -> list[str]:
@@ -185,7 +189,7 @@ def check_sql(
                          table=target.key)
 
     safe_funcs, safe_table_funcs = _allowed_functions()
-    checked = CheckedSQL([], [], [], [])
+    checked = CheckedSQL([], [], [], [], source=text)
     for stmt in parsed:
         shown = stmt.sql(dialect="duckdb")
         _check_one(stmt, schema, target, allowed_targets, dataset, shown, safe_funcs, safe_table_funcs, checked)
@@ -337,3 +341,440 @@ def _qualify(stmt: exp.Expression, schema: Schema, physical: Mapping[str, str], 
         node.set("db", _ident(db_schema))
         node.set("catalog", None)
     return stmt
+
+
+# --------------------------------------------------------------------------- results
+class ModificationError(SynthTalkError):
+    """A change that could not be applied; the dataset is unchanged."""
+
+
+class ModificationRejected(ModificationError):
+    """The change would break constraints: it was rolled back.
+
+    ``violations`` lists the validation's findings with a non-zero count (``validate.Finding``:
+    table, kind, constraint, columns, count, detail) as counted on the changed data.
+    """
+
+    def __init__(self, message: str, *, violations: list | None = None, sql: str | None = None,
+                 **kwargs):
+        self.violations = list(violations or [])
+        self.sql = sql
+        super().__init__(message, **kwargs)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class Change:
+    """A modification that was applied (and validated) as version ``version``."""
+
+    dataset: str
+    table: str
+    version: int
+    sql: list[str]  # the statements as applied (normalised by sqlglot, unqualified)
+    rows_changed: dict[str, int]  # per table written to
+    instruction: str | None = None
+    explanation: str | None = None  # the model's own summary of its change
+    source: str = "sql"  # "sql" (given by the user) or "llm" (proposed for an instruction)
+    created_at: _dt.datetime | None = None
+    validation: Any = None  # the validation report (ok)
+    notices: list[str] = field(default_factory=list)
+    sql_text: str = ""  # the SQL as given / proposed
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows_changed.values())
+
+    @property
+    def text(self) -> str:
+        return self.sql_text or (";\n".join(self.sql) + ";")
+
+    def __str__(self) -> str:
+        rows = ", ".join(f"{t}: {n:,}" for t, n in self.rows_changed.items()) or "no rows"
+        head = f"Version {self.version} of {self.dataset}: {rows} changed; validation 0 violations."
+        return head + "\n" + self.text
+
+    def _repr_html_(self) -> str:
+        from .display import CSS, esc
+
+        rows = ", ".join(f"<code>{esc(t)}</code> {n:,}" for t, n in self.rows_changed.items()) or "no rows"
+        what = f"<div>{esc(self.instruction)}</div>" if self.instruction else ""
+        expl = f'<div class="stj-muted">{esc(self.explanation)}</div>' if self.explanation else ""
+        notes = "".join(f'<div class="stj-muted">{esc(n)}</div>' for n in self.notices)
+        return (f'{CSS}<div class="stj"><div class="stj-title">{esc(self.dataset)}.{esc(self.table)}: version '
+                f'{self.version} <span class="stj-badge ok">valid</span></div>{what}{expl}'
+                f'<div>Rows changed: {rows}</div><pre class="stj-sql">{esc(self.text)}</pre>{notes}</div>')
+
+
+@dataclass
+class Version:
+    """One line of a dataset's history."""
+
+    version: int
+    action: str  # generate, modify, undo
+    created_at: _dt.datetime | None
+    table: str | None = None
+    instruction: str | None = None
+    sql: str | None = None
+    rows_changed: dict[str, int] = field(default_factory=dict)
+    status: str = "applied"  # applied, undone
+    undoes: int | None = None  # for an undo: the version it reverted
+    source: str | None = None
+
+    def __str__(self) -> str:
+        when = self.created_at.strftime("%Y-%m-%d %H:%M:%S") if self.created_at else ""
+        if self.action == "modify":
+            rows = ", ".join(f"{t} {n:,}" for t, n in self.rows_changed.items())
+            what = self.instruction or (self.sql or "").splitlines()[0]
+            tag = " [undone]" if self.status == "undone" else ""
+            return f"v{self.version} {when} modify {self.table}: {what} ({rows} rows){tag}"
+        if self.action == "undo":
+            return f"v{self.version} {when} undo of v{self.undoes}"
+        return f"v{self.version} {when} {self.action}"
+
+
+class History(list):
+    """The versions of a dataset, oldest first (a list of :class:`Version`)."""
+
+    dataset: str = ""
+
+    @property
+    def current(self) -> Version | None:
+        return self[-1] if self else None
+
+    def df(self):
+        import pandas as pd
+
+        return pd.DataFrame([{
+            "version": v.version, "action": v.action, "created_at": v.created_at, "table": v.table,
+            "instruction": v.instruction, "sql": v.sql,
+            "rows_changed": sum(v.rows_changed.values()) if v.rows_changed else None,
+            "status": v.status, "undoes": v.undoes} for v in self])
+
+    def __str__(self) -> str:
+        return "\n".join(str(v) for v in self) or f"{self.dataset}: no versions"
+
+    def _repr_html_(self) -> str:
+        from .display import CSS, esc
+
+        rows = []
+        for v in self:
+            when = v.created_at.strftime("%Y-%m-%d %H:%M:%S") if v.created_at else ""
+            if v.action == "modify":
+                what = esc(v.instruction or "") + (f'<pre class="stj-sql">{esc(v.sql or "")}</pre>' if v.sql else "")
+                rows_n = ", ".join(f"{esc(t)} {n:,}" for t, n in v.rows_changed.items())
+            elif v.action == "undo":
+                what, rows_n = f"undo of v{v.undoes}", ""
+            else:
+                what, rows_n = esc(v.action), ""
+            style = ' style="opacity:.5;text-decoration:line-through"' if v.status == "undone" else ""
+            rows.append(f"<tr{style}><td>v{v.version}</td><td>{esc(when)}</td><td>{esc(v.action)}</td>"
+                        f"<td>{esc(v.table or '')}</td><td>{what}</td><td>{rows_n}</td></tr>")
+        body = "".join(rows) or '<tr><td colspan="6" class="stj-muted">no versions</td></tr>'
+        return (f'{CSS}<div class="stj"><div class="stj-title">History of {esc(self.dataset)}</div><table>'
+                f"<tr><th>version</th><th>when (UTC)</th><th>action</th><th>table</th><th>change</th>"
+                f"<th>rows</th></tr>{body}</table></div>")
+
+
+# --------------------------------------------------------------------------- store plumbing
+def _store_of(ds):
+    return ds.store
+
+
+def _meta():
+    from .store import META
+
+    return META
+
+
+def _q(name: str) -> str:
+    from .store import quote_ident
+
+    return quote_ident(name)
+
+
+def _snapshot_name(dataset: str, version: int, table: str) -> str:
+    return f"{dataset}@{version}@{table}"
+
+
+def _ensure_versions_schema(con) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_q(VERSIONS_SCHEMA)}")
+
+
+def _version_rows(con, dataset: str) -> list[tuple]:
+    return con.execute(
+        f"SELECT version, created_at, action, detail FROM {_meta()}.versions "
+        f"WHERE lower(dataset) = lower(?) ORDER BY version, created_at", [dataset]).fetchall()
+
+
+def _parse_versions(rows: Iterable[tuple]) -> list[Version]:
+    out = []
+    for version, created_at, action, detail in rows:
+        d = json.loads(detail or "{}")
+        out.append(Version(
+            version=int(version), action=action or "", created_at=created_at, table=d.get("table"),
+            instruction=d.get("instruction"), sql=d.get("sql"),
+            rows_changed={k: int(v) for k, v in (d.get("rows_changed") or {}).items()},
+            status=d.get("status", "applied"), undoes=d.get("undoes"), source=d.get("source")))
+    return out
+
+
+def _undoable(versions: list[Version]) -> Version | None:
+    """The latest applied modification since the latest generation (undo never crosses a regeneration)."""
+    for v in reversed(versions):
+        if v.action == "generate":
+            return None
+        if v.action == "modify" and v.status != "undone":
+            return v
+    return None
+
+
+def _collect_garbage(con) -> None:
+    """Drop snapshots nobody can undo to any more: of dropped datasets, of data replaced by a
+    regeneration, of undone versions (the store's ``drop`` and ``save`` don't know about them)."""
+    snaps = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
+                        [VERSIONS_SCHEMA]).fetchall()
+    if not snaps:
+        return
+    live: set[str] = set()
+    for (name,) in con.execute(f"SELECT name FROM {_meta()}.datasets").fetchall():
+        versions = _parse_versions(_version_rows(con, name))
+        since = [v for v in versions]
+        for v in reversed(since):
+            if v.action == "generate":
+                break
+            if v.action == "modify" and v.status != "undone":
+                live.add(f"{name.lower()}@{v.version}@")
+    for (snap,) in snaps:
+        parts = snap.split("@")
+        prefix = f"{parts[0].lower()}@{parts[1]}@" if len(parts) >= 3 else None
+        if prefix not in live:
+            con.execute(f"DROP TABLE IF EXISTS {_q(VERSIONS_SCHEMA)}.{_q(snap)}")
+
+
+def _row_counts(con, dataset: str, tables: Iterable[str]) -> dict[str, int]:
+    return {t: int(con.execute(f"SELECT count(*) FROM {_q(dataset)}.{_q(t)}").fetchone()[0]) for t in tables}
+
+
+def _update_catalogue(con, ds, counts: dict[str, int], version: int) -> None:
+    META = _meta()
+    row = con.execute(f"SELECT row_counts FROM {META}.datasets WHERE lower(name) = lower(?)", [ds.name]).fetchone()
+    merged = json.loads(row[0] or "{}") if row else {}
+    merged.update(counts)
+    con.execute(f"UPDATE {META}.datasets SET row_counts = ?, version = ?, updated_at = ? WHERE lower(name) = lower(?)",
+                [json.dumps(merged), version, _now(), ds.name])
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+
+
+def _next_version(con, dataset: str) -> int:
+    META = _meta()
+    a = con.execute(f"SELECT max(version) FROM {META}.versions WHERE lower(dataset) = lower(?)", [dataset]).fetchone()[0]
+    b = con.execute(f"SELECT version FROM {META}.datasets WHERE lower(name) = lower(?)", [dataset]).fetchone()
+    return max(int(a or 0), int(b[0] or 0) if b else 0) + 1
+
+
+def _refresh(ds) -> None:
+    if hasattr(ds, "refresh"):
+        try:
+            ds.refresh()
+        except SynthTalkError:
+            pass
+
+
+# --------------------------------------------------------------------------- validation
+def _validate_in_transaction(con, ds):
+    """Full validation of the dataset on the open connection: it sees the uncommitted change."""
+    from .validate import validate
+
+    return validate(con, ds.schema, db_schema=ds.name, tables=ds.tables)
+
+
+def _duckdb_message(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------- apply / undo / history
+def apply_sql(ds, table: str, sql: str, *, instruction: str | None = None, explanation: str | None = None,
+              source: str = "sql", notices: list[str] | None = None) -> Change:
+    """Check ``sql``, run it in one transaction on the stored dataset, validate, version, commit.
+
+    Raises :class:`SQLRefused` (the checker said no: nothing ran), :class:`ModificationError` (DuckDB
+    could not run a statement: rolled back) or :class:`ModificationRejected` (the change would break
+    constraints: rolled back, the violations named).
+    """
+    import duckdb
+
+    schema = ds.schema
+    key = ds.table_key(table) if hasattr(ds, "table_key") else table
+    checked = check_sql(sql, schema, key, dataset=ds.name, db_schema=ds.name)
+    store = _store_of(ds)
+    with store.connect() as con:
+        _ensure_versions_schema(con)
+        _collect_garbage(con)
+        version = _next_version(con, ds.name)
+        rows_changed: dict[str, int] = {}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for t in checked.tables:
+                con.execute(f"CREATE TABLE {_q(VERSIONS_SCHEMA)}.{_q(_snapshot_name(ds.name, version, t))} AS "
+                            f"SELECT * FROM {_q(ds.name)}.{_q(t)}")
+            for shown, runnable, t in zip(checked.display, checked.executable, checked.targets):
+                try:
+                    res = con.execute(runnable).fetchone()
+                except duckdb.Error as exc:
+                    raise ModificationError(f"DuckDB could not run the statement: {_duckdb_message(exc)}. "
+                                            f"Nothing was changed.", table=t, statement=_short(shown)) from None
+                rows_changed[t] = rows_changed.get(t, 0) + (int(res[0]) if res and res[0] is not None else 0)
+            extra = _refill_computed(con, ds, schema, checked.tables)
+            report = _validate_in_transaction(con, ds)
+            if not report.ok:
+                raise _rejected(ds, key, report.violations, checked)
+            created = _now()
+            detail = {
+                "table": key, "instruction": instruction, "sql": checked.text, "executed": checked.executable,
+                "rows_changed": rows_changed, "snapshots": {t: _snapshot_name(ds.name, version, t)
+                                                            for t in checked.tables},
+                "explanation": explanation, "source": source, "status": "applied",
+            }
+            con.execute(f"INSERT INTO {_meta()}.versions VALUES (?, ?, ?, ?, ?)",
+                        [ds.name, version, created, "modify", json.dumps(detail, ensure_ascii=False)])
+            _update_catalogue(con, ds, _row_counts(con, ds.name, checked.tables), version)
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+    _refresh(ds)
+    return Change(dataset=ds.name, table=key, version=version, sql=checked.display, rows_changed=rows_changed,
+                  instruction=instruction, explanation=explanation, source=source, created_at=created,
+                  validation=report, notices=list(notices or []) + extra, sql_text=checked.text)
+
+
+def _rejected(ds, key: str, bad: list, checked: CheckedSQL) -> ModificationRejected:
+    if not bad:
+        return ModificationRejected(f"The change to {ds.name}.{key} was rolled back: validation did not pass.",
+                                    table=key, sql=checked.text)
+    first = bad[0]
+    lines = "\n".join(f"  - {v.table}: {v.constraint}: {v.count:,} {v.detail}".rstrip() for v in bad)
+    msg = (f"The change to {ds.name}.{key} was rolled back, the data is unchanged: it would break "
+           f"{first.constraint} on table {first.table} ({first.count:,} {first.detail or 'violating rows'}).")
+    if len(bad) > 1:
+        msg += f"\nAll violations:\n{lines}"
+    err = ModificationRejected(msg, violations=bad, sql=checked.text)
+    err.table, err.constraint = first.table, first.constraint
+    return err
+
+
+def _refill_computed(con, ds, schema: Schema, tables: list[str]) -> list[str]:
+    """Recompute computed columns of the written tables (they depend on the columns just changed)."""
+    notices: list[str] = []
+    try:
+        from .store import _fill_computed
+    except ImportError:
+        return notices
+    for t in tables:
+        tab = schema.tables.get(t)
+        if tab is not None and any(c.is_generated for c in tab.columns):
+            notices.extend(_fill_computed(con, ds.name, tab, getattr(ds, "dialect", "") or schema.dialect))
+    return notices
+
+
+def undo(ds) -> Version:
+    """Restore the contents before the latest modification (exactly, row order included).
+
+    Returns the undo's own history entry. Raises :class:`ModificationError` when there is nothing to undo.
+    """
+    import duckdb
+
+    store = _store_of(ds)
+    with store.connect() as con:
+        _ensure_versions_schema(con)
+        versions = _parse_versions(_version_rows(con, ds.name))
+        target = _undoable(versions)
+        if target is None:
+            raise ModificationError(f"Nothing to undo: dataset {ds.name} has no modification since it was generated.")
+        row = con.execute(f"SELECT detail FROM {_meta()}.versions WHERE lower(dataset) = lower(?) AND version = ? "
+                          f"AND action = 'modify'", [ds.name, target.version]).fetchone()
+        detail = json.loads(row[0])
+        snapshots: dict[str, str] = detail.get("snapshots") or {}
+        have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
+                                          [VERSIONS_SCHEMA]).fetchall()}
+        missing = [s for s in snapshots.values() if s not in have]
+        if missing:
+            raise ModificationError(f"Cannot undo version {target.version} of {ds.name}: its snapshot is missing "
+                                    f"({', '.join(missing)}).")
+        version = _next_version(con, ds.name)
+        created = _now()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for t, snap in snapshots.items():
+                con.execute(f"DELETE FROM {_q(ds.name)}.{_q(t)}")
+                con.execute(f"INSERT INTO {_q(ds.name)}.{_q(t)} SELECT * FROM {_q(VERSIONS_SCHEMA)}.{_q(snap)}")
+            detail["status"] = "undone"
+            detail["undone_by"] = version
+            con.execute(f"UPDATE {_meta()}.versions SET detail = ? WHERE lower(dataset) = lower(?) AND version = ? "
+                        f"AND action = 'modify'", [json.dumps(detail, ensure_ascii=False), ds.name, target.version])
+            entry = {"undoes": target.version, "table": target.table, "tables": list(snapshots),
+                     "instruction": target.instruction, "status": "applied"}
+            con.execute(f"INSERT INTO {_meta()}.versions VALUES (?, ?, ?, ?, ?)",
+                        [ds.name, version, created, "undo", json.dumps(entry, ensure_ascii=False)])
+            _update_catalogue(con, ds, _row_counts(con, ds.name, snapshots), version)
+            for snap in snapshots.values():
+                con.execute(f"DROP TABLE {_q(VERSIONS_SCHEMA)}.{_q(snap)}")
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+    _refresh(ds)
+    return Version(version=version, action="undo", created_at=created, table=target.table,
+                   instruction=target.instruction, undoes=target.version)
+
+
+def history(ds) -> History:
+    """Every version of the dataset, oldest first (generations, modifications, undos)."""
+    store = _store_of(ds)
+    with store.connect(read_only=store._ro() if hasattr(store, "_ro") else False) as con:
+        out = History(_parse_versions(_version_rows(con, ds.name)))
+    out.dataset = ds.name
+    return out
+
+
+def drop_versions(store, dataset: str) -> None:
+    """Forget the versions of ``dataset`` and drop their snapshots."""
+    with store.connect() as con:
+        _ensure_versions_schema(con)
+        con.execute(f"DELETE FROM {_meta()}.versions WHERE lower(dataset) = lower(?) AND action IN ('modify', 'undo')",
+                    [dataset])
+        _collect_garbage(con)
+
+
+# --------------------------------------------------------------------------- entry point
+def modify(ds, table: str, instruction: str | None = None, *, sql: str | None = None, settings=None,
+           client=None) -> Change:
+    """Change ``table`` of dataset ``ds`` by ``instruction`` (the LLM proposes the SQL) or by ``sql``.
+
+    With both, ``sql`` is applied and ``instruction`` is recorded as its description. Every path checks
+    the statements, runs them in one transaction, validates, and records a version (see the module doc).
+    """
+    if sql is not None:
+        if not str(sql).strip():
+            raise SQLRefused("No SQL given: write UPDATE, INSERT or DELETE statements.", table=table)
+        return apply_sql(ds, table, sql, instruction=(instruction or None), source="sql")
+    if not instruction or not instruction.strip():
+        raise ModificationError("Say what to change (an instruction), or give the change as SQL "
+                                "(ds.modify(table, sql=\"UPDATE ...\")).", table=table)
+    return modify_by_instruction(ds, table, instruction.strip(), settings=settings, client=client)
+
+
+def modify_by_instruction(ds, table: str, instruction: str, *, settings=None, client=None) -> Change:
+    raise ModificationError("Instructions are not supported yet: give the change as SQL.", table=table)

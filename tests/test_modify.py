@@ -121,3 +121,209 @@ def test_checker_targets_and_dependents(schema):
 def test_checker_unknown_table(schema):
     with pytest.raises(SQLRefused, match="no table"):
         check_sql("UPDATE nope SET x = 1", schema, "nope", dataset="shop")
+
+
+# --------------------------------------------------------------------------- store fixtures
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from synthtalk_jupyter import modify as mod  # noqa: E402
+from synthtalk_jupyter.dataset import Dataset  # noqa: E402
+from synthtalk_jupyter.generate.result import GenerationResult  # noqa: E402
+from synthtalk_jupyter.modify import ModificationError, ModificationRejected  # noqa: E402
+from synthtalk_jupyter.store import Store  # noqa: E402
+
+CITIES = ["Berlin", "Munich", "Hamburg", "Köln"]
+
+
+def _rows() -> dict[str, pa.RecordBatch]:
+    """Known, valid contents (so each broken constraint has an exact expected count)."""
+    n_c, n_o = 20, 60
+    customer = pa.record_batch({
+        "id": pa.array(range(1, n_c + 1), pa.int32()),
+        "email": [f"user{i}@example.de" for i in range(1, n_c + 1)],
+        "city": [CITIES[i % 4] for i in range(n_c)],
+        "tier": ["basic"] * n_c,
+    })
+    base = dt.date(2024, 10, 1)
+    orders = pa.record_batch({
+        "id": pa.array(range(1, n_o + 1), pa.int32()),
+        "customer_id": pa.array([(i % n_c) + 1 for i in range(n_o)], pa.int32()),
+        "placed_at": [base + dt.timedelta(days=int(i * 1.5)) for i in range(n_o)],
+        "status": ["shipped" if i % 3 else "new" for i in range(n_o)],
+        "total": pa.array([f"{(i + 1) * 1.25:.2f}" for i in range(n_o)]).cast(pa.decimal128(10, 2)),
+    })
+    items = pa.record_batch({
+        "order_id": pa.array([(i // 2) + 1 for i in range(2 * n_o)], pa.int32()),
+        "line_no": pa.array([(i % 2) + 1 for i in range(2 * n_o)], pa.int32()),
+        "sku": [f"SKU-{i:05d}" for i in range(2 * n_o)],
+        "qty": pa.array([(i % 3) + 1 for i in range(2 * n_o)], pa.int32()),
+    })
+    return {"customer": customer, "orders": orders, "order_item": items}
+
+
+def save_dataset(store: Store, name: str = "shop") -> Dataset:
+    schema = parse_ddl(DDL, "postgres")
+    rows = _rows()
+    result = GenerationResult(schema=schema, order=list(rows), row_counts={k: b.num_rows for k, b in rows.items()},
+                              _chunks=lambda: iter(rows.items()))
+    return store.save(name, result, {"source": DDL, "dialect": "postgres"})
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "store.duckdb")
+
+
+@pytest.fixture
+def ds(store) -> Dataset:
+    return save_dataset(store)
+
+
+def snapshot(ds) -> dict[str, pd.DataFrame]:
+    return {t: ds.df(t) for t in ds.tables}
+
+
+def assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]):
+    assert a.keys() == b.keys()
+    for t in a:
+        pd.testing.assert_frame_equal(a[t], b[t], check_exact=True)
+
+
+# --------------------------------------------------------------------------- SQL mode
+def test_sql_change_applied_validated_versioned(ds):
+    before = ds.df("orders")
+    dec = int((pd.to_datetime(before.placed_at) >= "2024-12-01").sum())
+    change = mod.modify(ds, "orders", sql="UPDATE orders SET status = 'cancelled' WHERE placed_at >= DATE '2024-12-01'")
+    assert change.rows_changed == {"orders": dec} and dec > 0
+    assert change.version == 2 and change.source == "sql"
+    assert ds.validate().ok
+    after = ds.df("orders")
+    assert (after.loc[pd.to_datetime(after.placed_at) >= "2024-12-01", "status"] == "cancelled").all()
+    assert (after.status == "cancelled").sum() == dec
+    hist = mod.history(ds)
+    assert [v.action for v in hist] == ["generate", "modify"]
+    assert hist[-1].rows_changed == {"orders": dec} and "cancelled" in hist[-1].sql
+    assert ds.refresh().version == 2
+
+
+@pytest.mark.parametrize("sql,kind,constraint,table,count", [
+    ("UPDATE orders SET total = -1 WHERE id <= 4", "check", "orders_total_check", "orders", 4),
+    ("UPDATE customer SET tier = 'platinum' WHERE city = 'Berlin'", "check", "customer_tier_check", "customer", 5),
+    ("UPDATE customer SET email = 'same@example.de' WHERE id IN (1, 2, 3)", "unique", "email", "customer", None),
+    ("DELETE FROM customer WHERE id = 1", "foreign key", "customer", "orders", 3),
+    ("UPDATE customer SET tier = NULL WHERE id = 7", "not null", "tier", "customer", 1),
+    ("UPDATE orders SET customer_id = 999 WHERE id = 5", "foreign key", "customer", "orders", 1),
+    ("DELETE FROM orders WHERE id = 10", "foreign key", "orders", "order_item", 2),
+    ("INSERT INTO order_item SELECT 1, 1, 'SKU-X', 1", "primary key", "", "order_item", None),
+    ("UPDATE customer SET city = repeat('x', 41) WHERE id = 2", "", "city", "customer", 1),
+])
+def test_sql_change_breaking_a_constraint_rolls_back(ds, sql, kind, constraint, table, count):
+    target = "customer" if "customer SET" in sql or "FROM customer" in sql else \
+        ("order_item" if "order_item" in sql else "orders")
+    before = snapshot(ds)
+    with pytest.raises(ModificationRejected) as info:
+        mod.modify(ds, target, sql=sql)
+    err = info.value
+    assert err.violations, err
+    text = str(err).lower()
+    assert "rolled back" in text
+    hit = [v for v in err.violations if v.table == table and kind in v.kind.lower()
+           and constraint.lower() in (v.constraint + " " + v.detail).lower()]
+    assert hit, err.violations
+    if count is not None:
+        assert hit[0].count == count
+    assert err.table == table or any(v.table == table for v in err.violations)
+    assert_same(before, snapshot(ds))
+    assert [v.action for v in mod.history(ds)] == ["generate"]
+    assert ds.validate().ok
+
+
+def test_sql_execution_error_changes_nothing(ds):
+    before = snapshot(ds)
+    with pytest.raises(ModificationError, match="nope"):
+        mod.modify(ds, "orders", sql="UPDATE orders SET status = 'cancelled'; UPDATE orders SET nope = 1")
+    assert_same(before, snapshot(ds))
+    assert [v.action for v in mod.history(ds)] == ["generate"]
+
+
+def test_refused_sql_changes_nothing(ds, tmp_path):
+    before = snapshot(ds)
+    target = tmp_path / "leak.csv"
+    for sql in [f"COPY orders TO '{target}'", "DROP TABLE orders",
+                "UPDATE orders SET status = (SELECT content FROM read_text('/etc/passwd'))",
+                "UPDATE customer SET tier = 'gold'"]:
+        with pytest.raises(SQLRefused):
+            mod.modify(ds, "orders", sql=sql)
+    assert not target.exists()
+    assert_same(before, snapshot(ds))
+
+
+def test_undo_restores_exact_contents(ds):
+    v1 = snapshot(ds)
+    mod.modify(ds, "orders", sql="DELETE FROM order_item WHERE order_id IN (SELECT id FROM orders WHERE status = 'new');"
+                                 " DELETE FROM orders WHERE status = 'new'")
+    v2 = snapshot(ds)
+    assert len(v2["orders"]) < len(v1["orders"]) and len(v2["order_item"]) < len(v1["order_item"])
+    change = mod.modify(ds, "orders", sql="INSERT INTO orders (id, customer_id, placed_at, status, total) "
+                                          "SELECT 1000 + i, 1 + i % 20, DATE '2024-12-24', 'new', 9.99 FROM range(5) t(i)")
+    assert change.rows_changed == {"orders": 5}
+    assert ds.count("orders") == len(v2["orders"]) + 5
+    u = mod.undo(ds)
+    assert u.undoes == change.version
+    assert_same(v2, snapshot(ds))
+    mod.undo(ds)
+    assert_same(v1, snapshot(ds))
+    assert ds.refresh().row_counts == {"customer": 20, "orders": 60, "order_item": 120}
+    with pytest.raises(ModificationError, match="Nothing to undo"):
+        mod.undo(ds)
+    hist = mod.history(ds)
+    assert [(v.action, v.status) for v in hist] == [("generate", "applied"), ("modify", "undone"),
+                                                    ("modify", "undone"), ("undo", "applied"), ("undo", "applied")]
+    # undone snapshots are gone
+    with ds.store.connect() as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ?",
+                           [mod.VERSIONS_SCHEMA]).fetchone()[0] == 0
+
+
+def test_versions_survive_store_reopen(ds, store, tmp_path):
+    before = snapshot(ds)
+    mod.modify(ds, "customer", sql="UPDATE customer SET tier = 'gold' WHERE city = 'Berlin'")
+    changed = snapshot(ds)
+    # a fresh process (a restarted kernel) sees the version and the data
+    code = (
+        "import json, sys; from synthtalk_jupyter.store import Store; from synthtalk_jupyter.dataset import Dataset;"
+        "from synthtalk_jupyter import modify as m;"
+        f"ds = Dataset('shop', Store({str(store.path)!r}));"
+        "h = m.history(ds); print(json.dumps([[v.version, v.action, v.table, v.rows_changed] for v in h]));"
+        "print(int((ds.df('customer').tier == 'gold').sum()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=str(Path(__file__).resolve().parents[1]))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert json.loads(lines[0]) == [[1, "generate", None, {}], [2, "modify", "customer", {"customer": 5}]]
+    assert lines[1] == "5"
+    # a new Store object on the same file undoes it
+    ds2 = Dataset("shop", Store(store.path))
+    assert_same(changed, snapshot(ds2))
+    mod.undo(ds2)
+    assert_same(before, snapshot(Dataset("shop", Store(store.path))))
+
+
+def test_regeneration_starts_a_new_history(ds, store):
+    mod.modify(ds, "orders", sql="UPDATE orders SET status = 'cancelled' WHERE id = 1")
+    ds2 = save_dataset(store, "shop")  # same name again: new data
+    with pytest.raises(ModificationError, match="Nothing to undo"):
+        mod.undo(ds2)
+    mod.modify(ds2, "orders", sql="UPDATE orders SET status = 'cancelled' WHERE id = 2")  # GC drops the old snapshot
+    with ds2.store.connect() as con:
+        snaps = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
+                                           [mod.VERSIONS_SCHEMA]).fetchall()]
+    assert snaps == [f"shop@{mod.history(ds2)[-1].version}@orders"]
