@@ -529,6 +529,24 @@ class _Analyzer:
         if sub is None:
             return None
         col, wrap = sub
+        quant = _strip(other)
+        qkind = None
+        if isinstance(quant, (exp.Any, exp.All)):
+            qkind, qarg = ("any" if isinstance(quant, exp.Any) else "all"), quant.this
+        elif isinstance(quant, exp.Anonymous) and quant.name.upper() in ("ANY", "ALL", "SOME") \
+                and len(quant.expressions) == 1:
+            qkind, qarg = ("all" if quant.name.upper() == "ALL" else "any"), quant.expressions[0]
+        if qkind:
+            # pg_dump's IN lists: x = ANY (ARRAY[...]), x <> ALL (ARRAY[...])
+            if wrap is not None or (op, qkind) not in (("=", "any"), ("<>", "all")):
+                return None
+            arr = _strip(qarg)
+            while isinstance(arr, (exp.Cast, exp.Paren)):
+                arr = arr.this
+            if not isinstance(arr, exp.Array):
+                return None
+            items = [exp.In(this=exp.column(col, quoted=True), expressions=[x.copy() for x in arr.expressions])]
+            return self.in_list(items[0], negated=op == "<>")
         v = _const(t, other)
         column = t.column(col)
         if wrap is None:
@@ -1195,10 +1213,13 @@ def like_to_regex(pattern: str, dialect: str = "") -> str:
 def _to_duckdb_sql(e: exp.Expression, table: Table | None, dialect: str) -> str:
     d = (dialect or "").lower()
 
-    def tf(n: exp.Expression) -> exp.Expression:
+    def cols(n: exp.Expression) -> exp.Expression:
         if isinstance(n, exp.Column) and table is not None:
             name = table.column(n.name).name if table.has_column(n.name) else n.name
             return exp.column(name, quoted=True)
+        return n
+
+    def tf(n: exp.Expression) -> exp.Expression:
         if isinstance(n, exp.Is) and isinstance(n.expression, exp.JSON):
             out = exp.func("json_valid", n.this)
             return exp.Not(this=out) if n.args.get("negate") else out
@@ -1216,7 +1237,7 @@ def _to_duckdb_sql(e: exp.Expression, table: Table | None, dialect: str) -> str:
                 return exp.Length(this=n.expressions[0])
         return n
 
-    return e.transform(tf).sql(dialect="duckdb")
+    return e.transform(tf).transform(cols).sql(dialect="duckdb")
 
 
 def check_to_duckdb(check: Check, table: Table, dialect: str) -> str | None:
