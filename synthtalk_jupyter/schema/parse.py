@@ -1058,12 +1058,41 @@ class _Builder:
                                                           on_delete=fk.on_delete, on_update=fk.on_update))
         self._partition_checks()
         for t in self.schema.tables.values():
+            self._infer_computed_types(t)
             t.uniques = [u for u in t.uniques if u != t.primary_key]
             if self.dialect == "sqlite" and len(t.primary_key) == 1:
                 c = t.column(t.primary_key[0])
                 if c.type.raw.upper() in ("INT", "INTEGER"):
                     c.identity = True
         return self.schema
+
+    def _infer_computed_types(self, t: Table) -> None:
+        """T-SQL computed columns declare no type: infer it from the expression where sqlglot can."""
+        todo = [c for c in t.columns if c.generated is not None and c.type.kind == Kind.OTHER and not c.type.raw]
+        if not todo:
+            return
+        from sqlglot.optimizer.annotate_types import annotate_types
+
+        mapping = {"t": {c.name: c.type.sql for c in t.columns if not c.is_generated and c.type.sql}}
+        for c in todo:
+            e = c.generated.copy()
+            for col in e.find_all(exp.Column):
+                col.set("table", exp.to_identifier("t"))
+            try:
+                sel = annotate_types(exp.select(e).from_("t"), schema=mapping, dialect=self.dialect)
+                dt = sel.selects[0].type
+            except Exception:  # noqa: BLE001 - inference is best effort
+                continue
+            if isinstance(dt, exp.DataType) and dt.this not in (DType.UNKNOWN, DType.NULL, DType.USERDEFINED):
+                ct, warn = map_type(dt, self.dialect)
+                if ct.kind == Kind.INT:  # sqlglot's INT * MONEY -> INT depends on operand order: widen
+                    refs = [t.column(x.name).type for x in c.generated.find_all(exp.Column) if t.has_column(x.name)]
+                    wider = [r for r in refs if r.kind in (Kind.DECIMAL, Kind.FLOAT)]
+                    if wider:
+                        ct = copy.deepcopy(next((r for r in wider if r.kind == Kind.DECIMAL), wider[0]))
+                if not warn:
+                    ct.raw = ""  # nothing was written: the type is inferred
+                    c.type = ct
 
     def _resolve_fk(self, fk: _PendingFK) -> None:
         t = fk.table
@@ -1121,6 +1150,8 @@ def parse_ddl(text: str | bytes, dialect: str | None = None) -> Schema:
         b.schema.notes += notes
         for p in parsed:
             b.add(p)
+    if not statements:
+        raise DDLError("the DDL contains no SQL statement (only comments or blank lines)")
     if not b.parsed_any:
         first = errors[0] if errors else None
         detail = f" (first problem, line {first.line}: {first.message})" if first else ""

@@ -433,6 +433,9 @@ def test_tsql_go_batches_identity_computed_and_alias_types():
     assert t.column("F").type.kind == Kind.BOOL and not t.column("F").nullable
     total = t.column("Total")
     assert total.is_generated and "ISNULL" in total.generated_sql.upper()
+    assert not total.nullable
+    # no type is written for a computed column: inferred from the expression (MONEY * INT)
+    assert total.type.kind == Kind.DECIMAL and total.type.raw == ""
     assert [c.name for c in t.generated_columns] == ["ID", "N", "F", "Q", "P"]
 
 
@@ -587,6 +590,11 @@ def test_bytes_input_is_decoded():
 def test_not_sql():
     with pytest.raises(DDLError, match="not SQL"):
         parse_ddl("Dear team, please find the report attached. Thanks!")
+
+
+def test_only_comments():
+    with pytest.raises(DDLError, match="no SQL statement"):
+        parse_ddl("-- CREATE TABLE t (id int);\n/* nothing here */\n", "postgres")
 
 
 def test_no_create_table():
