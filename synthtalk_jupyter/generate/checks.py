@@ -168,8 +168,29 @@ def _eval_constant(e: exp.Expression) -> Any:
         except Exception as ex:  # noqa: BLE001
             _EVAL_CACHE[sql] = _NoValue
             raise _NoValue(str(ex)) from ex
-    _EVAL_CACHE[sql] = v
+    if not _volatile(e):
+        _EVAL_CACHE[sql] = v
     return v
+
+
+_VOLATILE = (exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime, exp.CurrentDatetime, exp.Rand)
+_VOLATILE_NAMES = {"now", "getdate", "getutcdate", "sysdate", "systimestamp", "sysdatetime",
+                   "current_timestamp", "localtimestamp", "random", "rand", "newid"}
+
+
+def _volatile(e: exp.Expression) -> bool:
+    """True when the expression depends on the clock (or randomness)."""
+    for n in e.walk():
+        if isinstance(n, _VOLATILE):
+            return True
+        if isinstance(n, (exp.Anonymous, exp.Column)) and n.name.lower() in _VOLATILE_NAMES:
+            return True
+    return False
+
+
+# a lower bound computed from the clock rises with time: keep generated values this far above it
+CLOCK_MARGIN = {Kind.DATE: dt.timedelta(days=1), Kind.TIMESTAMP: dt.timedelta(hours=1),
+                Kind.TIMESTAMPTZ: dt.timedelta(hours=1)}
 
 
 def duckdb_type(col: Column) -> str:
@@ -560,6 +581,8 @@ class _Analyzer:
                 return _Atom(cons)
             tv = _typed(column, v)
             if op in (">", ">="):
+                if column.type.kind in CLOCK_MARGIN and _volatile(other):
+                    tv = tv + CLOCK_MARGIN[column.type.kind]
                 return _Atom([_C("low", col, tv, op == ">=")])
             return _Atom([_C("high", col, tv, op == "<=")])
         if wrap in ("upper", "lower", "trim"):

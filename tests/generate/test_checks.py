@@ -159,6 +159,15 @@ def test_getdate_arithmetic_becomes_a_constant_bound():
         True, False, False]
 
 
+def test_clock_lower_bounds_keep_a_margin_and_are_not_cached():
+    _, r = one({"ts": ct(Kind.TIMESTAMP)}, "ts >= now() - interval '1 day'")
+    now = dt.datetime.utcnow()
+    low = r.columns["ts"].low
+    assert dt.timedelta(hours=-23, minutes=-1) < low - now < dt.timedelta(hours=-22, minutes=-59)
+    from synthtalk_jupyter.generate import checks as mod
+    assert not any("CURRENT_TIMESTAMP" in k.upper() for k in mod._EVAL_CACHE)
+
+
 def test_postgres_now_minus_interval():
     _, r = one({"born": ct(Kind.TIMESTAMP)}, "born <= now() - interval '18 years'")
     high = r.columns["born"].high
