@@ -447,10 +447,8 @@ def map_type(dt: exp.DataType | None, dialect: str) -> tuple[ColumnType, str | N
             ct.kind, ct.precision, ct.scale = Kind.INT, p, 0
             ct.bits = 16 if p <= 4 else 32 if p <= 9 else 64
             return ct, None
-        if p is not None and s is None and dialect != "oracle":
-            s = 0  # DECIMAL(p) = DECIMAL(p, 0) except where the engine says otherwise
-        if p is not None and s is None and dialect == "oracle":
-            s = 0
+        if p is not None and s is None:
+            s = 0  # DECIMAL(p) = DECIMAL(p, 0)
         ct.kind, ct.precision, ct.scale = Kind.DECIMAL, p, s
         return ct, None
     if t == DType.MONEY:
@@ -553,8 +551,6 @@ def _ident(node: exp.Expression | str | None) -> str:
         return ""
     if isinstance(node, str):
         return node
-    if isinstance(node, (exp.Identifier, exp.Column, exp.Var, exp.Literal)):
-        return node.name
     return node.name
 
 
@@ -756,9 +752,7 @@ class _Builder:
                 col.generated_sql = col.generated.sql(dialect=self.dialect)
             else:
                 col.identity = True
-                col.nullable = False if not k.args.get("on_null") else col.nullable
-                if k.args.get("on_null"):
-                    col.nullable = False
+                col.nullable = False  # identity columns are NOT NULL in every engine
         elif isinstance(k, exp.ComputedColumnConstraint):
             col.generated = k.this
             col.generated_sql = k.this.sql(dialect=self.dialect)
