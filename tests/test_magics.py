@@ -1,0 +1,149 @@
+"""The IPython front-end, driven through a real InteractiveShell."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.testing.globalipapp import get_ipython
+from IPython.utils.capture import capture_output
+
+import synthtalk_jupyter
+from synthtalk_jupyter import api
+from synthtalk_jupyter.api import parse_rows
+from synthtalk_jupyter.errors import UsageError
+from synthtalk_jupyter.magics import _split_leading_options
+
+SHOP = """
+CREATE TABLE customer (
+  id INTEGER PRIMARY KEY,
+  first_name VARCHAR(40) NOT NULL,
+  last_name VARCHAR(40) NOT NULL,
+  email VARCHAR(120) UNIQUE,
+  city VARCHAR(60)
+);
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customer(id),
+  status VARCHAR(12) NOT NULL CHECK (status IN ('new', 'paid', 'shipped', 'cancelled')),
+  total NUMERIC(10, 2) NOT NULL CHECK (total >= 0),
+  ordered_at TIMESTAMP NOT NULL
+);
+"""
+
+
+@pytest.fixture(scope="module")
+def ip():
+    shell = get_ipython()
+    shell.run_line_magic("load_ext", "synthtalk_jupyter")
+    return shell
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path):
+    api.set_store(tmp_path / "store.duckdb")
+    yield
+    api._store = None
+
+
+def html_of(captured) -> str:
+    return "".join(o.data.get("text/html", "") for o in captured.outputs)
+
+
+def test_parse_rows():
+    assert parse_rows("500", 10) == 500
+    assert parse_rows(None, 10) == 10
+    assert parse_rows("customer=5, Orders=7", 10) == {"*": 10, "customer": 5, "Orders": 7}
+    with pytest.raises(UsageError, match="whole number"):
+        parse_rows("orders=many", 10)
+
+
+def test_free_text_never_goes_through_argparse():
+    opts, text = _split_leading_options("--dataset shop what's the -- top customer?", {"--dataset"})
+    assert opts == "--dataset shop" and text == "what's the -- top customer?"
+    opts, text = _split_leading_options('shop.orders --sql "UPDATE orders SET status = \'paid\'"', {"--sql"}, 1)
+    assert "shop.orders" in opts and "UPDATE orders" in opts and text == ""
+
+
+def test_generate_cell_magic_returns_dataset(ip):
+    ds = ip.run_cell_magic("ddl_generate", "shop --rows customer=30,orders=80 --seed 7", SHOP)
+    assert ds is not None and ds.name == "shop"
+    assert list(ds.tables) == ["customer", "orders"]
+    assert len(ds.df("customer")) == 30 and len(ds.df("orders")) == 80
+    assert ds.validate().ok
+    # the Dataset renders as HTML in the notebook, with a preview per table
+    html = ip.display_formatter.formatters["text/html"](ds)
+    assert "customer" in html and "orders" in html and "showing" in html
+
+
+def test_same_seed_same_data(ip):
+    a = ip.run_cell_magic("ddl_generate", "a --rows 40 --seed 3", SHOP).df("orders")
+    b = ip.run_cell_magic("ddl_generate", "b --rows 40 --seed 3", SHOP).df("orders")
+    assert a.equals(b)
+
+
+def test_config_sets_defaults(ip):
+    ip.run_line_magic("config", "SynthTalk.rows = 12")
+    try:
+        ds = ip.run_cell_magic("ddl_generate", "small --seed 1", SHOP)
+        assert len(ds.df("customer")) == 12
+    finally:
+        ip.run_line_magic("config", "SynthTalk.rows = 1000")
+
+
+def test_help_prints_usage(ip):
+    with capture_output() as cap:
+        ip.run_line_magic("ddl_generate", "--help")
+    assert "--rows" in cap.stdout and "--seed" in cap.stdout
+
+
+def test_bad_ddl_is_a_message_and_keeps_stored_data(ip):
+    ip.run_cell_magic("ddl_generate", "keep --rows 10 --seed 1", SHOP)
+    with capture_output() as cap:
+        out = ip.run_cell_magic("ddl_generate", "keep --rows 10", "this is not sql at all")
+    assert out is None
+    text = html_of(cap)
+    assert "Cannot generate" in text and "Traceback" not in text + cap.stdout + cap.stderr
+    assert len(api.open_dataset("keep").df("customer")) == 10
+
+
+def test_line_form_reads_a_file(ip, tmp_path):
+    f = tmp_path / "schema.sql"
+    f.write_text(SHOP)
+    ds = ip.run_line_magic("ddl_generate", f"--file {f} fromfile --rows 5 --seed 2")
+    assert ds.name == "fromfile" and len(ds.df("orders")) == 5
+
+
+def test_exports_from_the_magic(ip, tmp_path):
+    out = tmp_path / "csv"
+    z = tmp_path / "all.zip"
+    ip.run_cell_magic("ddl_generate", f"ex --rows 10 --seed 1 --out {out} --zip {z}", SHOP)
+    assert (out / "customer.csv").exists() and (out / "orders.csv").exists()
+    assert z.exists() and z.stat().st_size > 0
+
+
+def test_chat_sql_mode_without_llm(ip):
+    ip.run_cell_magic("ddl_generate", "talk --rows 20 --seed 1", SHOP)
+    res = ip.run_line_magic("chat", "--sql SELECT count(*) AS n FROM orders")
+    assert res.df is not None and int(res.df["n"][0]) == 20
+    assert res.sql and not res.blocked
+
+
+def test_chat_sql_mode_refuses_writes(ip):
+    ip.run_cell_magic("ddl_generate", "safe --rows 20 --seed 1", SHOP)
+    res = ip.run_line_magic("chat", "--sql DELETE FROM orders")
+    assert res.blocked
+    assert len(api.open_dataset("safe").df("orders")) == 20
+
+
+def test_datasets_magic_lists_and_opens(ip):
+    ip.run_cell_magic("ddl_generate", "one --rows 5 --seed 1", SHOP)
+    ip.run_cell_magic("ddl_generate", "two --rows 5 --seed 1", SHOP)
+    with capture_output():
+        names = ip.run_line_magic("ddl_datasets", "")
+    assert {"one", "two"} <= set(names)
+    ds = ip.run_line_magic("ddl_datasets", "--open one")
+    assert ds.name == "one" and api.active_dataset().name == "one"
+
+
+def test_public_api_matches_the_magic(tmp_path):
+    ds = synthtalk_jupyter.generate(SHOP, "plain", rows=15, seed=5)
+    assert ds.tables == ["customer", "orders"] and ds.validate().ok
