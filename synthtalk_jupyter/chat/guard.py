@@ -1,0 +1,570 @@
+"""Input guard: runs locally before anything reaches the model (no LLM, well under 10 ms).
+
+``check_input(text, dataset=None, history=())`` returns a :class:`GuardResult` with
+``.allowed``, ``.category`` (``ok`` / ``injection`` / ``jailbreak`` / ``off_topic``) and
+``.reason``.
+
+How it decides (rules, not a trained model: predictable, explainable, fast):
+
+1. **Normalise** the text: NFKC (full-width letters), invisible characters removed,
+   Cyrillic/Greek look-alikes mapped to Latin, lower case; then derive variants an attacker
+   may hide behind: leetspeak undone, spaced/dotted letters joined (``i g n o r e``),
+   underscores as spaces, typos of key words repaired (``igonre``, ``prevoius``), text read
+   backwards, ROT13, base64 and hex chunks decoded, and a letters-only squeeze (``'DR'+'OP'``).
+2. **Attack patterns** (injection and jailbreak) are searched in every variant:
+   instruction override aimed at instructions/rules/prompt/guardrails (not at data:
+   "ignore nulls", "drop duplicates", "forget the previous filter" are fine), system-prompt
+   extraction, fake role markers (``SYSTEM:``, ``<|im_start|>``, ``[INST]``), destructive or
+   file/URL/env-touching SQL and requests (``DROP TABLE``, ``DELETE FROM``, ``read_csv``,
+   ``/etc/passwd``, API keys, ``curl``), role play with a dangerous persona (DAN, developer
+   mode, "no restrictions", "act as a Linux terminal"; "act as a data analyst" is fine).
+3. **Topic**: a question is on topic when it names the dataset (tables, columns, enum
+   values, singular/plural), or uses the vocabulary of data analysis (count, average,
+   chart, per month ...) without belonging to a clearly unrelated domain (poems, weather,
+   recipes, trivia ...), or is a short follow-up in a conversation about the data.
+
+PII masking (:func:`mask_pii`): emails, phone numbers, card numbers (Luhn), IBANs (mod 97).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+CATEGORIES = ("ok", "injection", "jailbreak", "off_topic")
+MAX_CHARS = 4000  # longer inputs are checked on their head and tail
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    allowed: bool
+    category: str = "ok"  # ok | injection | jailbreak | off_topic
+    reason: str = ""
+    rule: str | None = None  # name of the rule that fired (for tuning / tracing)
+    variant: str | None = None  # text variant it fired on (plain, base64, rot13 ...)
+    elapsed_ms: float = 0.0
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def message(self) -> str:
+        """A plain message for the user."""
+        if self.allowed:
+            return ""
+        if self.category == "off_topic":
+            return ("I can only help with questions about the active dataset and its analysis "
+                    "(counts, trends, comparisons, charts ...). " + self.reason)
+        return ("This request looks like an attempt to change my instructions or reach beyond the "
+                "dataset, so I did not send it to the model. " + self.reason)
+
+
+# -- normalisation ------------------------------------------------------------------
+
+_CONFUSABLES = str.maketrans({
+    # Cyrillic
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "к": "k", "м": "m", "т": "t", "в": "b",
+    "н": "h", "ӏ": "l",
+    # Greek
+    "α": "a", "ε": "e", "ο": "o", "ρ": "p", "ι": "i", "κ": "k", "ν": "v", "τ": "t", "υ": "u",
+    "χ": "x",
+})
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
+                       "!": "i", "|": "l", "+": "t"})
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                        r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-_*/\\]{1,2}){3,}[a-z](?![a-z])")
+_B64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+_HEX = re.compile(r"\b(?:[0-9a-fA-F]{2}){6,}\b")
+_WORD = re.compile(r"[a-z]+")
+
+_KEYWORDS = (
+    "ignore", "disregard", "previous", "instructions", "instruction", "system", "prompt", "reveal",
+    "override", "bypass", "restrictions", "jailbreak", "developer", "forget", "guidelines", "delete",
+    "truncate", "password", "passwords", "credentials", "secret", "secrets", "execute", "sandbox",
+    "unrestricted", "unfiltered", "pretend", "roleplay", "show", "print", "table", "drop", "rules",
+)
+
+
+@lru_cache(maxsize=1)
+def _typo_index() -> tuple[dict[str, str], dict[str, str]]:
+    deletions: dict[str, str] = {}
+    anagrams: dict[str, str] = {}
+    for kw in _KEYWORDS:
+        anagrams.setdefault("".join(sorted(kw)), kw)
+        if len(kw) >= 5:
+            for i in range(len(kw)):
+                deletions.setdefault(kw[:i] + kw[i + 1:], kw)
+    return deletions, anagrams
+
+
+def _fix_typos(text: str) -> str:
+    deletions, anagrams = _typo_index()
+    kws = set(_KEYWORDS)
+
+    def fix(m: re.Match) -> str:
+        w = m.group(0)
+        if len(w) < 4 or w in kws:
+            return w
+        sig = "".join(sorted(w))
+        if sig in anagrams:  # transposed letters
+            return anagrams[sig]
+        if len(w) >= 4 and w in deletions:  # a letter missing
+            return deletions[w]
+        if len(w) >= 6:  # one letter too many / wrong
+            for i in range(len(w)):
+                cand = w[:i] + w[i + 1:]
+                if cand in kws:
+                    return cand
+                if cand in deletions and len(deletions[cand]) == len(w):
+                    return deletions[cand]
+        return w
+
+    return _WORD.sub(fix, text)
+
+
+def normalize(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text)
+    t = _INVISIBLE.sub("", t)
+    t = t.translate(_CONFUSABLES)
+    t = "".join(ch for ch in t if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    t = t.lower().translate(_CONFUSABLES)
+    return t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
+def _printable(b: bytes) -> str | None:
+    try:
+        s = b.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not s or sum(ch.isprintable() or ch.isspace() for ch in s) < 0.9 * len(s):
+        return None
+    if sum(ch.isalpha() for ch in s) < 0.5 * len(s):
+        return None
+    return s
+
+
+def variants(text: str) -> list[tuple[str, str]]:
+    """(name, text) pairs searched for attack patterns."""
+    raw = text if len(text) <= MAX_CHARS else text[: MAX_CHARS // 2] + "\n" + text[-MAX_CHARS // 2:]
+    base = normalize(raw)
+    out = [("plain", base)]
+    under = base.replace("_", " ")
+    if under != base:
+        out.append(("underscores", under))
+    joined = _SPACED.sub(lambda m: re.sub(r"[ .\-_*/\\]", "", m.group(0)), under)
+    if joined != under:
+        out.append(("spaced", joined))
+    leet = under.translate(_LEET)
+    if leet != under:
+        out.append(("leet", leet))
+    typo = _fix_typos(leet)
+    if typo != leet:
+        out.append(("typos", typo))
+    out.append(("reversed", base[::-1]))
+    out.append(("rot13", codecs.decode(base, "rot13")))
+    for m in _B64.finditer(raw):
+        chunk = m.group(0)
+        try:
+            dec = _printable(base64.b64decode(chunk + "=" * (-len(chunk) % 4), validate=False))
+        except (binascii.Error, ValueError):
+            dec = None
+        if dec:
+            out.append(("base64", normalize(dec)))
+    for m in _HEX.finditer(raw):
+        try:
+            dec = _printable(bytes.fromhex(m.group(0)))
+        except ValueError:
+            dec = None
+        if dec:
+            out.append(("hex", normalize(dec)))
+    return out
+
+
+# -- attack rules ---------------------------------------------------------------------
+
+_S = r"[^.?!\n;]"  # within one clause
+_OBJ = (r"(?:instructions?|directions|directives?|rules|guidelines|guardrails?|(?:system )?prompt|"
+        r"system message|constraints|restrictions|polic(?:y|ies)|programming|safety(?: \w+)?|filters|"
+        r"sandbox|limitations|training|the above|everything above|all of the above|"
+        r"everything (?:you(?:'ve| have)? (?:were |been )?told|before|above)|what you were told|"
+        r"(?:the |your )?(?:previous|prior|earlier|above|original|initial) (?:message|context|conversation|text))")
+
+_INJECTION: list[tuple[str, str]] = [
+    # instruction override
+    ("override", rf"\b(?:ignore|ignoring|disregard|forget|override|bypass|abandon|neglect|pay no attention to|"
+                 rf"do not follow|don'?t follow|stop following|set aside|skip|throw away|discard)\b{_S}{{0,40}}?\b{_OBJ}\b"),
+    ("override_all", r"\b(?:ignore|disregard|forget)\s+(?:all|every|any)(?: of)?(?: the| your| my)?\s*(?:previous|prior|earlier|above|preceding)?\s*(?:instructions?|rules|commands|messages?|directions)\b"),
+    ("override_prev", r"\b(?:ignore|disregard|forget)\s+(?:the\s+|your\s+|all\s+)?(?:previous|prior|above|preceding|earlier)\s+(?:instructions?|rules|commands|directions|prompt|guidelines)\b"),
+    ("new_rules", r"\b(?:new|updated|real|actual|true)\s+(?:instructions?|rules|directives?|task|orders)\s*(?::|are|is)\b"),
+    ("rules_changed", r"\b(?:instructions?|rules|guidelines|directives|guardrails?|restrictions|sandbox|filters|safety \w+)\s+(?:have|has)\s+(?:been\s+)?(?:changed|updated|replaced|modified|removed|lifted|disabled)\b"),
+    ("rules_off", r"\b(?:guardrails?|safety(?: checks?| filters?| rules)?|sandbox|restrictions|content polic(?:y|ies)|filters)\s+(?:are|is)\s+(?:now\s+)?(?:disabled|off|lifted|removed|turned off|suspended)\b"),
+    ("disable_safety", rf"\b(?:disable|turn off|deactivate|remove|lift|bypass|circumvent|get around|escape|break out of|evade|skip|switch off)\b{_S}{{0,30}}\b(?:sandbox|guardrails?|safety|security|content polic(?:y|ies)|sql restrictions|restrictions|filters?)\b"),
+    ("no_sandbox", r"\b(?:no longer need to|don'?t need to|do not need to|without)\s+(?:use\s+)?(?:the\s+)?sandbox\b"),
+    # prompt extraction
+    ("system_prompt", r"\bsystem\s*(?:prompt|message|instructions?|configuration)\b|\bsystemprompt\b|\bsysteemprompt\b"),
+    ("hidden_prompt", r"\b(?:initial|original|hidden|secret|internal|developer|pre-?)\s*(?:prompt|instructions?|directives)\b"),
+    ("show_instructions", rf"\b(?:print|show|reveal|repeat|output|display|tell me|give me|paste|dump|leak|quote|summari[sz]e|translate|list|what (?:are|were|is))\b{_S}{{0,30}}\b(?:your|the)\s+(?:instructions|prompt|rules(?: you)?|guidelines|directives|configuration|context window|initial message|first message)\b"),
+    ("repeat_above", r"\brepeat\s+(?:the\s+|all\s+|everything\s+)?(?:text|words|message|content|lines?)?\s*(?:above|before)\b|\b(?:verbatim|word for word)\b"),
+    ("context_dump", r"\bcontext window\b|\bfirst message (?:in|of) (?:this|the) conversation\b|\bwhat you were told\b"),
+    ("instructions_q", r"\bwhat (?:are|were) your (?:instructions|rules|orders|guidelines)\b|\byour (?:instructions|rules)\b.{0,20}\b(?:in full|verbatim|exactly)"),
+    # fake roles / markers
+    ("role_marker", r"(?m)^\s*(?:system|assistant|developer|admin|root)\s*:|<\|im_(?:start|end)\|>|\[/?inst\]|<</?sys>>|"
+                    r"\"role\"\s*:\s*\"(?:system|assistant|developer)\"|#{2,}\s*(?:system|instruction|override)|<!--|"
+                    r"</?(?:system|instructions?|data|context|prompt)>"),
+    ("authority", r"\b(?:admin|administrator|system|priority|developer|root)\s+(?:override|message|note|mode|access)\b|\bmaintenance mode\b|"
+                  r"\bauthori[sz]ation (?:granted|code)\b|\boverride code\b|\bpenetration test\b|\bnote from the developer\b|"
+                  r"\bmessage from (?:openai|anthropic|the developers?|the admin)\b|\bi am (?:the|your) (?:developer|creator|admin|administrator|owner)\b|"
+                  r"\bthe user is an? (?:admin|administrator)\b|\bthe admin says\b"),
+    ("pwned", r"\bpwn(?:ed)?\b"),
+    # destructive SQL and data changes
+    ("ddl_dml", r"\bdrop\s+(?:table|database|schema|view|index|column|macro)\b|\bdelete\s+from\b|\bupdate\s+\w+\s+set\b|"
+                r"\binsert\s+into\b|\btruncate\s+table\b|\balter\s+(?:table|database|schema|view)\b|"
+                r"\bcreate\s+(?:or\s+replace\s+)?(?:temp\w*\s+)?(?:table|view|schema|database|macro|function|secret|index)\b|"
+                r"\bmerge\s+into\b|\bgrant\s+all\b"),
+    ("ddl_nl", r"\b(?:drop|truncate)\s+(?:the\s+|this\s+|our\s+|all\s+)?(?:\w+\s+)?(?:table|database|schema|tables)\b|"
+               r"\bcreate\s+(?:a\s+)?(?:new\s+)?(?:table|view|database)\b"),
+    ("destroy_nl", rf"\b(?:delete|drop|truncate|remove|erase|wipe|purge|destroy|clear)\b{_S}{{0,50}}\b(?:against|on|in|from|of)\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:\w+\s+)?(?:table|database|db|dataset)\b|"
+                   rf"\bwipe\b{_S}{{0,20}}\b(?:database|table|data|db)\b"),
+    ("modify_nl", rf"\b(?:replace|modify|change|alter|overwrite|update|set)\b{_S}{{0,50}}\bin\s+the\s+(?:\w+\s+)?(?:table|database)\b|"
+                  r"\b(?:modify|alter|overwrite|change|update|edit)\s+(?:the\s+)?\w+\s+table\b|"
+                  rf"\binsert\b{_S}{{0,40}}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:table|database)\b"),
+    ("destructive_stmt", r"\b(?:drop|delete|truncate|insert|update|ddl|dml|destructive|write)\s+(?:statements?|queries|commands)\b"),
+    ("duckdb_admin", r"\bcopy\b[^\n]{0,80}\bto\s+['\"]|\bcopy\s+\w+\s+to\b|\battach\s+['\"]|\battach\b[^\n]{0,60}\bas\s+\w+|"
+                     r"\bdetach\b|\binstall\s+\w+|\bload\s+(?:httpfs|the extension|\w+\s+extension)|\bload\b[^\n]{0,30}\bextension\b|"
+                     r"\bpragma\b|\bset\s+(?:enable_|lock_|memory_limit|threads|external|allow_|secret)|"
+                     r"\b(?:enable_external_access|lock_configuration|allow_unsigned_extensions|secret_directory|memory_limit)\b|"
+                     r"\bexport\s+database\b|\bimport\s+database\b|\bvacuum\b|\bcheckpoint\b"),
+    # files, URLs, environment, code execution
+    ("file_access", r"/etc/(?:passwd|shadow|hosts|group|sudoers|\w+)|~/\.\w+|\bid_rsa\b|\.pem\b|\.env\b|\bc:\\|"
+                    r"(?:^|\s|['\"(])/(?:home|root|var|tmp|proc|usr|opt|srv|mnt)/|\bfile:/|\b(?:s3|gs|gcs|az|abfss?|hf)://|"
+                    r"\bsystem32\b"),
+    ("file_functions", r"\bread_(?:csv|csv_auto|text|blob|parquet|json|json_auto|json_objects|ndjson)\b|\bglob\s*\(|\bglob\b[^\n]{0,10}['\"]/|"
+                       r"\bgetenv\b|\bcurrent_setting\b|\bduckdb_\w+|\bpragma_\w+|\bquery_table\b|\bsniff_csv\b|"
+                       r"\bparquet_scan\b|\bsqlite_master\b|\binformation_schema\b|\bpg_catalog\b|\bquery\(\)|\bthe query\(\) table function\b"),
+    ("secrets", r"\b(?:api[ _-]?keys?|secret[ _-]?(?:access[ _-]?)?keys?|access[ _-]?keys?|credentials?|admin passwords?|"
+                r"database passwords?|passwords? (?:he|she|you) knows?|auth(?:entication)? tokens?|bearer tokens?|private keys?)\b|"
+                r"\benvironment variables?\b|\b(?:openai|aws|azure|langfuse|anthropic)_\w*\b|\bsecrets?\b(?! santa)"),
+    ("exfil_url", rf"\b(?:send|post|upload|export|exfiltrate|fetch|load|read|open|download|pipe|forward|write|transfer|copy|email)\b{_S}{{0,80}}\bhttps?://|"
+                  r"\bhttps?://\S*(?:evil|attacker|malware|collector|exfil)|\b169\.254\.169\.254\b|\bmetadata/|\bpastebin\b|\bpublic (?:paste|gist)\b|\bexfiltrat"),
+    ("code_exec", r"\bimport\s+os\b|\bos\.(?:system|popen|environ)|\bsubprocess\b|__import__|\beval\s*\(|\bexec\s*\(|\brm\s+-rf\b|"
+                  r"\bsudo\b|/bin/(?:ba)?sh\b|\|\s*(?:ba)?sh\b|\b(?:curl|wget)\s+\S+|\bpowershell\b|\bnc\s+-e\b"),
+    ("data_instructions", rf"\btreat\s+(?:them|it|these|those|the \w+)\s+as\s+(?:instructions|commands)\b|"
+                          rf"\b(?:follow|execute|obey|run)\b{_S}{{0,40}}\b(?:instructions?|commands?)\b{_S}{{0,40}}\b(?:in|from|inside)\s+the\s+(?:data|\w+ column|notes|rows|values|names|results?|cells?)\b|"
+                          rf"\b(?:instructions?|commands?)\s+in\s+the\s+(?:\w+\s+)?(?:column|data|rows|field|notes)s?\b{_S}{{0,40}}\bfollow\b"),
+    ("obfuscation", r"\b(?:decode|base64|rot13|hex[ -]?decode|read (?:this|it) backwards|reverse (?:this|it))\b[^\n]{0,40}\b(?:and|then)\s+(?:follow|do|execute|run|obey)|"
+                    r"\bnow run (?:that|it|this) as sql\b|\bcombine the letters\b"),
+    ("multilingual", r"\bignor(?:a|e|ez|iere|ieren)\b[^\n]{0,30}\b(?:instrucciones|instructions|anweisungen|istruzioni|instru[cç][õo]es|instructies|regeln|reglas|r[eè]gles)\b|"
+                     r"\b(?:olvida|vergiss|oublie|dimentica|esque[cç]a|negeer)\b[^\n]{0,30}\b(?:instrucciones|anweisungen|instructions|istruzioni|instru[cç][õo]es|instructies)\b|"
+                     r"\bprompt del sistema\b|\bsystemprompt\b|前の指示|システムプロンプト|忽略|之前的所有指令|系统提示|игнорируй|предыдущие инструкции|системный промпт"),
+]
+
+_JAILBREAK: list[tuple[str, str]] = [
+    ("dan", r"\bdo anything now\b|\bbetterdan\b|\bstrive to avoid norms\b|\bmachiavellian\b"),
+    ("mode", r"\b(?:developer|god|sudo|unrestricted|unlocked|opposite|evil|chaos|freedom|dan|jailbreak|no[- ]limits?)\s+mode\b|\bmode enabled\b"),
+    ("jailbreak", r"\bjail-?broken\b|\bjail-?break\b"),
+    ("no_limits", r"\b(?:no|without(?: any)?|free of|zero)\s+(?:restrictions|rules|filters|limits|limitations|guidelines|content polic(?:y|ies)|censorship|"
+                  r"ethical guidelines|ethics|morals|boundaries|warnings|refusals|guardrails|safety guardrails|laws)\b|\bno limits\b"),
+    ("unfiltered", r"\b(?:unfiltered|uncensored|unrestricted|unlimited|unbound|unshackled|unchained)\b"),
+    ("stay_in_character", r"\bstay in character\b|\bbreak character\b|\bnever (?:refuses?|says? no)\b|\b(?:don'?t|do not) refuse\b|"
+                          r"\bwithout refusing\b|\bnever refuse\b|\bno refusals\b"),
+    ("you_are_now", r"\b(?:you are|you're|you will be|you have become)\s+(?:now|no longer)\b|\bfrom (?:now on|this moment|this point)\b"
+                    rf"{_S}{{0,40}}\b(?:you|act|respond|answer|behave|reply)\b|\bno longer (?:bound|restricted|limited|a data assistant|an assistant)\b"),
+    ("stop_being", r"\bstop being (?:a|an|the)\b|\b(?:freed|liberated|released) from\b"),
+    ("persona", rf"\b(?:act(?:ing)? as|pretend(?:ing)? (?:to be|you are|you're|that you are)|role-?play(?:ing)?(?: as)?|play the role of|"
+                rf"impersonate|adopt the persona|you'?re an actor|simulate (?:a|an)|be my|answer as|respond (?:to every prompt )?as|"
+                rf"imagine you are|imagine you're|you are (?:a|an) (?:different )?ai)\b{_S}{{0,60}}\b(?:linux|terminal|shell|console|hacker|"
+                rf"sysadmin|admin|administrator|dba|database administrator|root|evil|villain|rogue|unfiltered|jailbroken|"
+                rf"different ai|another ai|ai (?:called|named|without|that|character)|chatbot|grandm\w*|grandfather|father|mother|"
+                rf"deceased|late|bot|persona|twin|omega|personas|uncensored|no content policy|no guidelines)\b"),
+    ("pretend_rules", rf"\b(?:pretend|imagine|suppose|assume|hypothetically|thought experiment|fictional world|for educational purposes)\b"
+                      rf"{_S}{{0,60}}\b(?:rules|restrictions|guidelines|sandbox|guardrails|filters|limits|laws|policies)\b"),
+    ("rules_dont_apply", r"\b(?:rules|restrictions|guidelines|laws|policies)\s+(?:don'?t|do not|no longer)\s+apply\b|\bthere are no (?:laws|rules|restrictions)\b"),
+    ("permission", r"\bi (?:give|grant) you permission\b|\bi order you\b|\byou must obey\b|\bobey (?:me|the following)\b|\bwithout question\b"),
+    ("break_rules", r"\b(?:break|ignore|bypass|violate)\s+(?:your|the|its|all)\s+(?:rules|programming|guidelines|restrictions|limits|policies)\b"),
+    ("evil_ai", rf"\b(?:villain|rogue|evil|malicious)\b{_S}{{0,20}}\b(?:ai|assistant|bot|twin|chatbot|model)\b"),
+    ("hacking", rf"\b(?:how (?:to|would you)|explain how to|steps to)\b{_S}{{0,30}}\b(?:hack|steal|exfiltrate|leak|dump|break into|bypass)\b|"
+                rf"\b(?:hack|steal|exfiltrate|leak|dump)\b{_S}{{0,30}}\b(?:database|the data|secrets|credentials|passwords|prompts?|the \w+ table)\b|"
+                rf"\bbypass\b{_S}{{0,40}}\bsandbox\b|\bloves? breaking\b"),
+    ("two_personas", r"\b(?:two|dual|both) (?:personas|responses|characters)\b|\bconfirm by saying\b|\bjailbreak successful\b"),
+    ("dan_name", r"(?-i:\bDAN\b|\bSTAN\b|\bAIM\b)"),  # case-sensitive on the raw text, see below
+]
+
+
+def _compile(rules: list[tuple[str, str]]) -> list[tuple[str, re.Pattern]]:
+    return [(name, re.compile(rx, re.IGNORECASE)) for name, rx in rules]
+
+
+_INJ = _compile([r for r in _INJECTION])
+_JB = _compile([r for r in _JAILBREAK if r[0] != "dan_name"])
+_DAN = re.compile(r"\bDAN\b|\bSTAN\b|\bAIM\b(?=,| is| always)")
+_SQUEEZE_HITS = ("droptable", "deletefrom", "ignoreprevious", "ignoreallprevious", "systemprompt", "insertinto",
+                 "truncatetable", "disregardprevious", "ignoreyourinstructions", "revealyourprompt")
+_NONLETTERS = re.compile(r"[^a-z]+")
+
+_REASONS = {
+    "injection": "It contains instructions aimed at the assistant itself (override, prompt extraction, "
+                 "destructive SQL or access to files, URLs or secrets).",
+    "jailbreak": "It asks the assistant to adopt a persona or mode without its rules.",
+}
+
+
+def _scan(vs: Sequence[tuple[str, str]], raw: str) -> GuardResult | None:
+    # jailbreak first on the plain text (more specific category), then injection on every variant
+    for vname, text in vs:
+        for name, rx in _JB:
+            if rx.search(text):
+                return GuardResult(False, "jailbreak", _REASONS["jailbreak"], rule=name, variant=vname)
+        for name, rx in _INJ:
+            if rx.search(text):
+                return GuardResult(False, "injection", _REASONS["injection"], rule=name, variant=vname)
+    if _DAN.search(raw):
+        return GuardResult(False, "jailbreak", _REASONS["jailbreak"], rule="dan_name", variant="plain")
+    for vname, text in vs[:5]:
+        squeezed = _NONLETTERS.sub("", text)
+        for hit in _SQUEEZE_HITS:
+            if hit in squeezed:
+                return GuardResult(False, "injection", _REASONS["injection"], rule="squeezed:" + hit,
+                                   variant=vname + "+squeezed")
+    return None
+
+
+# -- topic ----------------------------------------------------------------------------
+
+_ANALYTICS = set("""
+count counts counted how many much number numbers total totals sum sums average averages avg mean means median
+mode min max minimum maximum top bottom highest lowest most least best worst largest smallest biggest rank ranked
+ranking percentile percentiles quantile quartile distribution distributions histogram trend trends growth compare
+compared comparison versus vs breakdown break split share percentage percent ratio rate rates proportion fraction
+per each group grouped grouping monthly weekly daily yearly annual annually quarterly month months year years
+quarter quarters week weeks day days weekday weekdays weekend weekends hour hours over time cumulative rolling moving
+correlation correlate variance std deviation outlier outliers null nulls missing duplicate duplicates duplicated
+distinct unique filter filters filtered sort sorted order ordered ascending descending limit row rows column columns
+table tables dataset datasets data schema record records field fields query queries sql select join joined chart
+charts plot plots graph graphs visual visualize visualise bar bars line lines scatter pie heatmap box legend axis
+sample samples list show display summarize summarise summary overview insight insights statistics stats kpi metric
+metrics value values entries entry aggregate aggregated aggregation segment segments category categories type types
+cohort cohorts retention churn funnel conversion seasonality seasonal yoy mom qoq growth ytd previous prior latest
+earliest oldest newest recent last first dates date period range ranges bucket buckets bin bins frequency
+frequent often rare typical anomaly anomalies pattern patterns compute calculate calculated recompute exclude
+excluding include including only where without whose which having matching match orphan orphans validate integrity
+consistency
+""".split())
+
+_BUSINESS = set("""
+revenue revenues sales sale sold sell spend spent spending profit profits margin cost costs price prices priced
+amount amounts order orders customer customers client clients product products item items invoice invoices payment
+payments transaction transactions account accounts user users employee employees salary salaries department
+departments store stores shop inventory stock quantity quantities units unit basket purchase purchases purchased
+buyer buyers seller sellers supplier suppliers vendor vendors shipment shipments shipping delivery deliveries
+subscription subscriptions plan plans region regions country countries city cities segment lifetime ltv aov
+discount discounts refund refunds return returns headcount payroll hire hired hires tenure manager managers job
+jobs title titles
+""".split())
+
+_OFF_TOPIC = [
+    r"\b(?:poem|poems|poetry|haiku|limerick|sonnet|rap song|song|lyrics|story|stories|bedtime|fairy tale|novel|essay|riddle|joke|jokes|fun fact)\b",
+    r"\b(?:weather|forecast|rain|snow|temperature|sunny|climate change)\b",
+    r"\b(?:recipe|recipes|cook|cooking|bake|baking|dinner|lunch|breakfast|pancakes?|bread)\b",
+    r"\b(?:translate|translation)\b",
+    r"\b(?:cover letter|resume|cv|job interview|linkedin post|birthday message|email to my|letter to|my boss|raise)\b",
+    r"\b(?:capital of|president of|prime minister|population of|people live|who (?:is|was|wrote|painted|won|invented|discovered)|"
+    r"how (?:tall|far|old|big|deep|long) is|speed of light|meaning of life|richest person)\b",
+    r"\b(?:quantum|black holes?|vaccines?|physics|chemistry|biology|history of|roman empire|universe|planet|moon)\b",
+    r"\b(?:flight|flights|hotel|trip|travel|vacation|holiday|book me)\b",
+    r"\b(?:dating|date night|first date|girlfriend|boyfriend|relationship advice|puppy|dog|cat|cats|pet)\b",
+    r"\b(?:headache|fever|medicine|doctor|diagnose|symptoms?|lose weight|weight loss|workout|muscle|meditate|diet)\b",
+    r"\blose \d+\s*(?:kg|kilos?|pounds|lbs)\b",
+    r"\b(?:summari[sz]e|explain) the plot\b|\bplot of (?:the )?(?:book|movie|film|novel|play|story|series|episode)\b",
+    r"\b(?:movie|movies|film|films|podcast|tv show|series|netflix|book recommendation|recommend (?:a|me) (?:good )?(?:book|movie|novel|podcast|film))\b",
+    r"\b(?:chess|play a game|video game)\b",
+    r"\b(?:stocks?|crypto|bitcoin|invest|investing|investment)\b",
+    r"\b(?:react component|wordpress|website|web scraper|html|css|javascript|bash script|login form|homework|calculus|integrate)\b",
+    r"\b(?:smartphone|laptop|bike|tire|tyre|car repair|ants|kitchen|garden(?:ing)? tips)\b",
+    r"\b(?:news|score of|game tonight|lakers|world cup|olympics|cricket|football|soccer)\b",
+    r"\b(?:programming language|learn (?:spanish|french|german|to code|a language)|what time is it)\b",
+    r"\b(?:write|compose|draft|generate|make up|create)\s+(?:me\s+)?(?:a|an|some)\s+(?:\w+\s+){0,2}(?:poem|story|essay|email|letter|song|speech|script|post|tweet|message|riddle|joke|component|app|website|scraper)\b",
+]
+_OFF_RX = re.compile("|".join(_OFF_TOPIC), re.IGNORECASE)
+# asking for a piece of writing or code that is not analysis: off topic even if it names a table
+_GENRE_RX = re.compile(
+    r"\b(?:write|compose|draft|generate|make up|create|build|code)\s+(?:me\s+)?(?:a|an|some)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:poem|story|essay|song|rap|speech|limerick|haiku|riddle|joke|scraper|crawler|bot|website|web ?app|app|"
+    r"component|game|cover letter|love letter)\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(
+    r"\b(?:that|it|those|them|this|these|same|instead|again|also|now|too|more|less|why|explain|only|exclude|"
+    r"add|remove|sort|sorted|make it|as a|what about|how about|and for|and the|per|by|but|then|previous|last one|"
+    r"above|earlier|chart|plot|table|numbers|percent|percentages)\b|^\s*(?:and|or|but|so|ok|okay|now|what about)\b",
+    re.IGNORECASE)
+_GENERIC_PARTS = {"id", "ids", "name", "names", "at", "by", "date", "type", "code", "no", "num", "key", "is", "has",
+                  "created", "updated", "time", "desc", "description", "flag", "line", "value", "the", "of", "to",
+                  "in", "on", "for", "and", "or", "a", "an", "ts", "dt", "uuid", "pk", "fk", "ref"}
+
+
+def _stem(w: str) -> str:
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z][a-z0-9]*", text)
+
+
+_VOCAB_CACHE: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def schema_vocabulary(dataset) -> frozenset[str]:
+    """Stemmed words naming the dataset: tables, columns (and their parts), enum values."""
+    if dataset is None:
+        return frozenset()
+    schema = getattr(dataset, "schema", dataset)
+    cached = _VOCAB_CACHE.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    words: set[str] = set()
+
+    def add(name: str | None) -> None:
+        if not name:
+            return
+        s = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name)).lower()
+        for w in _words(s.replace("_", " ")):
+            if w not in _GENERIC_PARTS and len(w) > 1:
+                words.add(_stem(w))
+
+    for t in getattr(schema, "tables", {}).values():
+        add(t.name)
+        add(t.comment)
+        for c in t.columns:
+            add(c.name)
+            for v in (c.type.values or ())[:50]:
+                add(v)
+    vocab = frozenset(words)
+    if len(_VOCAB_CACHE) > 64:
+        _VOCAB_CACHE.clear()
+    _VOCAB_CACHE[id(schema)] = (schema, vocab)
+    return vocab
+
+
+def _topic(text: str, dataset, history: Sequence[str]) -> GuardResult | None:
+    words = [_stem(w) for w in _words(text)]
+    wset = set(words)
+    vocab = schema_vocabulary(dataset)
+    schema_hits = wset & vocab
+    if schema_hits:
+        genre = _GENRE_RX.search(text)
+        if genre and not ({_stem(w) for w in _words(genre.group(0))} & vocab):
+            return GuardResult(False, "off_topic", f"(“{genre.group(0)}” is not an analysis of the data.)",
+                               rule="off_topic_genre")
+        return None
+    raw_words = set(_words(text))
+    analytic = raw_words & _ANALYTICS
+    business = raw_words & _BUSINESS
+    off = _OFF_RX.search(text)
+    if off:
+        return GuardResult(False, "off_topic", f"(“{off.group(0)}” is not about the data.)", rule="off_topic_domain")
+    if analytic or business or re.search(r"\bselect\b.+\bfrom\b", text):
+        return None
+    if history and (len(words) <= 12 or _FOLLOW_UP.search(text)):
+        return None
+    return GuardResult(False, "off_topic", "Ask about the tables, columns or values of the dataset.",
+                       rule="no_data_words")
+
+
+# -- public API ----------------------------------------------------------------------------
+
+def check_input(text: str, dataset=None, history: Iterable[str] = ()) -> GuardResult:
+    """Classify a user's question before it reaches the model (local, no LLM)."""
+    t0 = time.perf_counter()
+    if not isinstance(text, str) or not text.strip():
+        return GuardResult(False, "off_topic", "The question is empty.", rule="empty",
+                           elapsed_ms=(time.perf_counter() - t0) * 1000)
+    hist = [h for h in history if isinstance(h, str)]
+    vs = variants(text)
+    res = _scan(vs, text)
+    if res is None:
+        res = _topic(vs[0][1], dataset, hist)
+    if res is None:
+        res = GuardResult(True, "ok", "")
+    return GuardResult(res.allowed, res.category, res.reason, res.rule, res.variant,
+                       elapsed_ms=(time.perf_counter() - t0) * 1000)
+
+
+# -- PII masking ----------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?!\w)|"
+                    r"(?<![\w+])\+\d{8,14}(?!\w)")
+_DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+
+
+def _luhn(digits: str) -> bool:
+    total, alt = 0, False
+    for ch in reversed(digits):
+        d = int(ch)
+        if alt:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+        alt = not alt
+    return total % 10 == 0
+
+
+def _iban_ok(s: str) -> bool:
+    s = s.replace(" ", "")
+    if not 15 <= len(s) <= 34:
+        return False
+    r = s[4:] + s[:4]
+    num = "".join(str(int(ch, 36)) for ch in r)
+    return int(num) % 97 == 1
+
+
+def mask_pii(text: str) -> tuple[str, dict[str, int]]:
+    """Replace emails, card numbers, IBANs and phone numbers by placeholders; count them."""
+    counts = {"email": 0, "card": 0, "iban": 0, "phone": 0}
+
+    def email(m):
+        counts["email"] += 1
+        return "[EMAIL]"
+
+    def card(m):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            counts["card"] += 1
+            return "[CARD]"
+        return m.group(0)
+
+    def iban(m):
+        if _iban_ok(m.group(0)):
+            counts["iban"] += 1
+            return "[IBAN]"
+        return m.group(0)
+
+    def phone(m):
+        s = m.group(0).strip()
+        digits = re.sub(r"\D", "", s)
+        if _DATE_LIKE.match(s) or len(digits) < 8 or len(digits) > 15:
+            return m.group(0)
+        if not (s.startswith(("+", "(")) or re.search(r"[\s.-]", s)):
+            return m.group(0)
+        counts["phone"] += 1
+        return "[PHONE]"
+
+    out = _EMAIL.sub(email, text)
+    out = _IBAN.sub(iban, out)
+    out = _CARD.sub(card, out)
+    out = _PHONE.sub(phone, out)
+    return out, counts
