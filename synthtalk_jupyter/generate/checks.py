@@ -1254,6 +1254,8 @@ def _to_duckdb_sql(e: exp.Expression, table: Table | None, dialect: str) -> str:
                 return exp.Not(this=out) if n.args.get("negate") else out
         if isinstance(n, exp.Anonymous):
             nm = n.name.lower()
+            if nm == "isjson" and len(n.expressions) == 1:  # T-SQL: 1 / 0
+                return exp.cast(exp.func("json_valid", n.expressions[0]), "INTEGER")
             if nm in _BYTE_LENGTH and len(n.expressions) == 1:
                 return exp.func("strlen", exp.cast(n.expressions[0], "VARCHAR"))
             if nm in ("lengthc", "length2", "length4", "char_length", "character_length") and len(n.expressions) == 1:

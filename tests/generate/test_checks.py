@@ -54,21 +54,30 @@ def one(cols, check, dialect="postgres"):
     return t, analyze_table_checks(t, dialect)
 
 
+_CON: list[duckdb.DuckDBPyConnection] = []
+
+
+def _duck() -> duckdb.DuckDBPyConnection:
+    if not _CON:
+        _CON.append(duckdb.connect())
+        _CON[0].execute("SET TimeZone='UTC'")
+    return _CON[0]
+
+
 def failing(table: Table, preds: dict[str, str], rows: list[dict]) -> dict[str, list[int]]:
     """Indexes of the rows each predicate rejects, the way validation runs it
     (``WHERE NOT (pred)``: NULL passes)."""
-    con = duckdb.connect()
-    con.execute("SET TimeZone='UTC'")
+    con = _duck()
     data = {f"c{j}": pa.array([r.get(c.name) for r in rows]) for j, c in enumerate(table.columns)}
     data["__i"] = pa.array(range(len(rows)), pa.int32())
     con.register("src", pa.table(data))
     cols = ", ".join(f'CAST(c{j} AS {duckdb_type(c)}) AS "{c.name}"' for j, c in enumerate(table.columns))
-    con.execute(f"CREATE TABLE t AS SELECT {cols}, __i FROM src")
+    con.execute(f"CREATE OR REPLACE TABLE t AS SELECT {cols}, __i FROM src")
     out = {
         label: sorted(x[0] for x in con.execute(f"SELECT __i FROM t WHERE NOT ({pred})").fetchall())
         for label, pred in preds.items()
     }
-    con.close()
+    con.unregister("src")
     return out
 
 
@@ -357,6 +366,10 @@ def test_is_json_maps_to_json_valid():
     t, r = one({"product_details": ct(Kind.BYTES)}, "product_details is json", "oracle")
     pred = r.predicates["check_1"]
     assert pred == 'JSON_VALID("product_details")'
+    t3 = mk({"x": TEXT}, ["isjson([x]) = 1", "json_valid(x)"], "tsql")
+    r3 = analyze_table_checks(t3, "tsql")
+    assert passes(t3, r3.predicates["check_1"], [{"x": "[1]"}, {"x": "nope"}]) == [True, False]
+    assert r3.residual == t3.checks
     t2 = mk({"product_details": ct(Kind.JSON)}, ["product_details is json"], "oracle")
     pred2 = check_to_duckdb(t2.checks[0], t2, "oracle")
     assert passes(t2, pred2, [{"product_details": '{"a": 1}'}, {"product_details": "{oops"}]) == [True, False]
