@@ -115,7 +115,10 @@ class TableRules:
 
 
 def check_label(table: Table, check: Check, index: int) -> str:
-    """The check's name, or ``check_<index>``; a name used twice in the table gets ``_<index>``."""
+    """The check's name, or ``check_<index>``; a name used twice in the table gets ``_<index>``.
+
+    ``index`` is the check's 0-based position in ``table.checks`` (what
+    ``analyze_table_checks`` and the validator pass)."""
     if check.name:
         low = check.name.lower()
         same = [c for c in table.checks if c.name and c.name.lower() == low]
@@ -1285,7 +1288,7 @@ def analyze_table_checks(table: Table, dialect: str) -> TableRules:
     rules = TableRules(columns={}, orderings=[], residual=[], predicates={}, untranslatable=[])
     an = _Analyzer(table, dialect)
     accs: dict[str, _Acc] = {}
-    for i, check in enumerate(table.checks, 1):
+    for i, check in enumerate(table.checks):  # 0-based, as validate.py numbers them
         label = check_label(table, check, i)
         rules.labels[id(check)] = label
         pred = check_to_duckdb(check, table, dialect)

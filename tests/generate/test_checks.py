@@ -97,7 +97,7 @@ def test_comparisons_both_orders_and_parenthesised_literals():
     assert b.low == -5 and b.high is None
     assert c.low == 1
     assert not r.residual and len(r.captured) == 4
-    assert set(r.predicates) == {"check_1", "check_2", "check_3", "check_4"}
+    assert set(r.predicates) == {"check_0", "check_1", "check_2", "check_3"}
 
 
 def test_int_column_with_decimal_literal_is_normalised_to_inclusive_ints():
@@ -163,7 +163,7 @@ def test_getdate_arithmetic_becomes_a_constant_bound():
     assert b.low == dt.date(1930, 1, 1)
     assert abs((b.high - today.replace(year=today.year - 18)).days) <= 2
     assert not r.residual
-    pred = r.predicates["check_1"]
+    pred = r.predicates["check_0"]
     assert passes(t, pred, [{"BirthDate": b.high}, {"BirthDate": today}, {"BirthDate": dt.date(1929, 12, 31)}]) == [
         True, False, False]
 
@@ -298,7 +298,7 @@ def test_length_functions():
 def test_lengthb_is_captured_but_stays_residual():
     t, r = one({"x": TEXT}, "lengthb(x) <= 10", "oracle")
     assert r.columns["x"].max_length == 10 and r.residual
-    pred = r.predicates["check_1"]
+    pred = r.predicates["check_0"]
     assert passes(t, pred, [{"x": "abc"}, {"x": "é" * 6}]) == [True, False]
 
 
@@ -307,13 +307,13 @@ def test_not_empty_string():
     assert r.columns["x"].excluded == [""] and r.columns["x"].min_length == 1 and not r.residual
     t, r = one({"x": TEXT}, "trim(x) <> ''")
     assert r.columns["x"].min_length == 1 and r.residual  # '  ' passes the rules, not the check
-    assert passes(t, r.predicates["check_1"], [{"x": "  "}, {"x": " a"}]) == [False, True]
+    assert passes(t, r.predicates["check_0"], [{"x": "  "}, {"x": " a"}]) == [False, True]
 
 
 def test_like_patterns():
     t, r = one({"Shelf": ct(Kind.STRING, length=10)}, "([Shelf] LIKE '[A-Za-z]') OR ([Shelf] = 'N/A')", "tsql")
     assert r.columns["Shelf"].like == ["[A-Za-z]", "N/A"] and not r.residual
-    assert passes(t, r.predicates["check_1"], [{"Shelf": "A"}, {"Shelf": "N/A"}, {"Shelf": "1"}, {"Shelf": "AB"}]) == [
+    assert passes(t, r.predicates["check_0"], [{"Shelf": "A"}, {"Shelf": "N/A"}, {"Shelf": "1"}, {"Shelf": "AB"}]) == [
         True, True, False, False]
     _, r = one({"c": TEXT}, "c LIKE 'AB-%'")
     assert r.columns["c"].like == ["AB-%"]
@@ -343,7 +343,7 @@ def test_pg_dump_forms():
     assert r.columns["price"].low == Decimal("0.01")
     assert r.columns["name"].min_length == 1 and r.columns["name"].excluded == ["x", "y"]
     assert not r.residual and len(r.predicates) == 4
-    assert passes(t, r.predicates["check_1"], [{"rating": "PG"}, {"rating": "R"}]) == [True, False]
+    assert passes(t, r.predicates["check_0"], [{"rating": "PG"}, {"rating": "R"}]) == [True, False]
 
 
 # ----------------------------------------------------------------- residual / predicates
@@ -353,7 +353,7 @@ def test_multi_column_or_is_residual_with_a_predicate():
     t, r = one({"web_address": TEXT, "physical_address": TEXT},
                "web_address IS NOT NULL or physical_address IS NOT NULL", "oracle")
     assert r.residual and not r.columns
-    pred = r.predicates["check_1"]
+    pred = r.predicates["check_0"]
     assert passes(t, pred, [{"web_address": "x"}, {}]) == [True, False]
 
 
@@ -364,11 +364,11 @@ def test_is_not_null_check():
 
 def test_is_json_maps_to_json_valid():
     t, r = one({"product_details": ct(Kind.BYTES)}, "product_details is json", "oracle")
-    pred = r.predicates["check_1"]
+    pred = r.predicates["check_0"]
     assert pred == 'JSON_VALID("product_details")'
     t3 = mk({"x": TEXT}, ["isjson([x]) = 1", "json_valid(x)"], "tsql")
     r3 = analyze_table_checks(t3, "tsql")
-    assert passes(t3, r3.predicates["check_1"], [{"x": "[1]"}, {"x": "nope"}]) == [True, False]
+    assert passes(t3, r3.predicates["check_0"], [{"x": "[1]"}, {"x": "nope"}]) == [True, False]
     assert r3.residual == t3.checks
     t2 = mk({"product_details": ct(Kind.JSON)}, ["product_details is json"], "oracle")
     pred2 = check_to_duckdb(t2.checks[0], t2, "oracle")
@@ -388,7 +388,7 @@ def test_untranslatable_check_is_reported_not_raised():
     t = mk({"x": INT}, ["my_udf(x) > 0", "x > 1"], "postgres")
     r = analyze_table_checks(t, "postgres")
     assert r.untranslatable == [t.checks[0]]
-    assert set(r.predicates) == {"check_2"}
+    assert set(r.predicates) == {"check_1"}
     assert t.checks[0] in r.residual
 
 
@@ -410,10 +410,10 @@ def test_domain_value_is_mapped_to_the_column():
 
 def test_labels():
     t = mk({"x": INT}, [("ck_a", "x > 0"), "x < 9", ("dup", "x > 1"), ("DUP", "x > 2")], "postgres")
-    assert [check_label(t, c, i) for i, c in enumerate(t.checks, 1)] == ["ck_a", "check_2", "dup_3", "DUP_4"]
+    assert [check_label(t, c, i) for i, c in enumerate(t.checks)] == ["ck_a", "check_1", "dup_2", "DUP_3"]
     r = analyze_table_checks(t, "postgres")
-    assert set(r.predicates) == {"ck_a", "check_2", "dup_3", "DUP_4"}
-    assert r.label(t.checks[1]) == "check_2"
+    assert set(r.predicates) == {"ck_a", "check_1", "dup_2", "DUP_3"}
+    assert r.label(t.checks[1]) == "check_1"
 
 
 def test_ands_are_partially_captured():
