@@ -327,3 +327,105 @@ def test_regeneration_starts_a_new_history(ds, store):
         snaps = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
                                            [mod.VERSIONS_SCHEMA]).fetchall()]
     assert snaps == [f"shop@{mod.history(ds2)[-1].version}@orders"]
+
+
+# --------------------------------------------------------------------------- instruction mode (LLM)
+from fakes.scripted_llm import ScriptedLLM  # noqa: E402
+from synthtalk_jupyter.config import Settings  # noqa: E402
+
+
+def answer(*statements, explanation="done"):
+    return json.dumps({"statements": list(statements), "explanation": explanation})
+
+
+@pytest.fixture
+def llm():
+    with ScriptedLLM() as server:
+        yield server
+
+
+def llm_settings(llm) -> Settings:
+    return Settings(base_url=llm.base_url, api_key="test-key", model="fake-model", timeout=10, max_retries=0)
+
+
+DECEMBER = "UPDATE orders SET status = 'cancelled' WHERE placed_at >= DATE '2024-12-01' AND id % 10 < 3"
+
+
+def test_instruction_applied_with_validation_at_zero(ds, llm):
+    llm.add(answer(DECEMBER, explanation="30% of December orders cancelled (ids ending 0-2)."))
+    before = ds.df("orders")
+    expected = int(((pd.to_datetime(before.placed_at) >= "2024-12-01") & (before.id % 10 < 3)).sum())
+    change = mod.modify(ds, "orders", "make 30% of the orders placed in December cancelled",
+                        settings=llm_settings(llm))
+    assert change.source == "llm" and change.rows_changed == {"orders": expected} and expected > 0
+    assert "30% of December" in change.explanation
+    assert ds.validate().ok
+    # what the model saw: the table, its constraints, dependents, a profile and sample rows, the instruction
+    req = llm.requests[0]
+    assert req["response_format"]["type"] == "json_schema"
+    prompt = req["messages"][-1]["content"]
+    for needle in ("Table to change: orders", "order_item", "CHECK orders_status_check", "Sample rows of orders",
+                   "REFERENCES customer", "<instruction>\nmake 30% of the orders placed in December cancelled"):
+        assert needle in prompt, needle
+    hist = mod.history(ds)
+    assert hist[-1].instruction.startswith("make 30%") and hist[-1].source == "llm"
+    mod.undo(ds)
+    pd.testing.assert_frame_equal(before, ds.df("orders"))
+
+
+@pytest.mark.parametrize("bad", [
+    "DROP TABLE order_item",
+    "CREATE TABLE orders_backup AS SELECT * FROM orders",
+    "UPDATE orders SET status = (SELECT content FROM read_text('/etc/passwd'))",
+    "COPY orders TO '/tmp/synthtalk_leak.csv'",
+    "UPDATE orders SET status = 'cancelled' WHERE id IN (SELECT id FROM other.orders)",
+    "DELETE FROM other.orders",
+    "ATTACH '/tmp/x.duckdb' AS x",
+])
+def test_model_answer_outside_the_rules_refused(store, ds, llm, bad):
+    other = save_dataset(store, "other")
+    before, before_other = snapshot(ds), snapshot(other)
+    llm.add(answer("UPDATE orders SET status = 'shipped' WHERE id = 1", bad))
+    with pytest.raises(SQLRefused) as info:
+        mod.modify(ds, "orders", "cancel some orders", settings=llm_settings(llm))
+    assert "refused" in str(info.value) and "Proposed SQL" in str(info.value)
+    assert len(llm.requests) == 1  # a refusal is not negotiated
+    assert_same(before, snapshot(ds))
+    assert_same(before_other, snapshot(other))
+    assert not Path("/tmp/synthtalk_leak.csv").exists()
+    assert [v.action for v in mod.history(ds)] == ["generate"]
+
+
+def test_model_change_breaking_a_check_rolled_back(ds, llm):
+    llm.add(answer("UPDATE orders SET total = total - 1000 WHERE status = 'new'"))
+    before = snapshot(ds)
+    with pytest.raises(ModificationRejected) as info:
+        mod.modify(ds, "orders", "give new orders a 1000 EUR discount", settings=llm_settings(llm))
+    assert info.value.constraint == "CHECK orders_total_check" and info.value.table == "orders"
+    assert info.value.violations[0].count == 20
+    assert "Proposed SQL" in str(info.value)
+    assert_same(before, snapshot(ds))
+
+
+def test_model_sql_error_repaired_once(ds, llm):
+    llm.add(answer("UPDATE orders SET state = 'cancelled' WHERE id = 1"), answer(DECEMBER))
+    change = mod.modify(ds, "orders", "cancel 30% of December orders", settings=llm_settings(llm))
+    assert len(llm.requests) == 2
+    feedback = llm.requests[1]["messages"][-1]["content"]
+    assert "DuckDB could not run it" in feedback and "state" in feedback
+    assert change.rows_changed["orders"] > 0 and ds.validate().ok
+
+
+def test_model_declines(ds, llm):
+    llm.add(answer(explanation="Negative totals would break CHECK orders_total_check."))
+    with pytest.raises(ModificationError, match="proposed no change: Negative totals"):
+        mod.modify(ds, "orders", "make all totals negative", settings=llm_settings(llm))
+
+
+def test_instruction_without_llm_gives_a_notice_and_sql_still_works(ds):
+    off = Settings(api_key=None, base_url=None)
+    with pytest.raises(ModificationError, match="Instructions need an LLM") as info:
+        mod.modify(ds, "orders", "cancel December orders", settings=off)
+    assert "--sql" in str(info.value)
+    change = mod.modify(ds, "orders", sql=DECEMBER)
+    assert change.version == 2

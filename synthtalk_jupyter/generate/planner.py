@@ -383,11 +383,13 @@ def _client(settings):
                          timeout=settings.timeout, max_retries=settings.max_retries)
 
 
-def _complete(client, settings, messages: list[dict], temperature: float, *, name: str) -> str:
+def _complete(client, settings, messages: list[dict], temperature: float, *, name: str,
+              response_format: dict | None = None) -> str:
     """One structured-output request; the raw JSON text of the answer."""
     import openai
 
-    kwargs: dict[str, Any] = dict(model=settings.model, messages=messages, response_format=response_format(),
+    fmt = response_format or globals()["response_format"]()
+    kwargs: dict[str, Any] = dict(model=settings.model, messages=messages, response_format=fmt,
                                   temperature=max(0.0, min(2.0, float(temperature))))
     try:
         from ..chat import tracing
