@@ -8,7 +8,7 @@ distinct values. Pools are deterministic: the values come from a Faker instance 
 (seed, locale, kind), in generation order, deduplicated. A pool of size m is always the prefix
 of the same kind's pool of size M > m, so the order in which pools are requested never changes
 the output. Pools are cached in memory and (unless ``cache_dir=False``) on disk under
-``~/.cache/synthtalk_jupyter/pools/faker-<version>/<locale>/<kind>-s<seed>.json``
+``~/.cache/synthtalk_jupyter/pools/faker-<version>-v<POOL_FORMAT>/<locale>/<kind>-s<seed>.json``
 (``SYNTHTALK_CACHE_DIR`` overrides the root). One file per kind keeps the largest pool built;
 smaller requests are its prefix.
 
@@ -30,6 +30,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pyarrow as pa
 
+POOL_FORMAT = 2  # bump when a builder changes what it produces: invalidates disk caches
 DIGIT = 0x01  # marker byte in templates: a random digit
 LETTER = 0x02  # marker byte in templates: a random upper-case letter
 
@@ -209,17 +210,26 @@ def _first_attr(fake, names: Iterable[str]) -> Callable[[], str]:
     raise AttributeError(f"none of {list(names)} in locale")
 
 
-def _digits_to_marker(s: str, keep: int = 0) -> str:
+def _digits_to_marker(s: str, keep: int = 0, keep_prefix: bool = False) -> str:
+    """Digits -> DIGIT marker. ``keep`` first digits stay; with ``keep_prefix`` a "+NN" country
+    code and trunk zeros ("0", "(0)") at the start of a digit group stay too (phone formats)."""
     out = []
+    prev_digit = False
+    plus = False
     for ch in s:
         if ch.isdigit() and ch.isascii():
             if keep > 0:
                 out.append(ch)
                 keep -= 1
+            elif keep_prefix and (plus or (ch == "0" and not prev_digit)):
+                out.append(ch)
             else:
                 out.append(chr(DIGIT))
+            prev_digit = True
         else:
             out.append(ch)
+            plus = ch == "+"
+            prev_digit = False
     return "".join(out)
 
 
@@ -270,8 +280,27 @@ BUILDERS: dict[str, Callable] = {
     "tpl_street": lambda f: (lambda g=_street(f): _digits_to_marker(g())),
     "tpl_building": lambda f: (lambda g=_first_attr(f, ["building_number"]): _digits_to_marker(g())),
     "tpl_postcode": lambda f: (lambda g=_first_attr(f, ["postcode", "zipcode"]): _digits_to_marker(g())),
-    "tpl_phone": lambda f: (lambda g=_first_attr(f, ["phone_number"]): _digits_to_marker(g(), keep=2)),
+    "tpl_phone": lambda f: (lambda g=_first_attr(f, ["phone_number"]): _digits_to_marker(g(), keep_prefix=True)),
     "tpl_address2": lambda f: (lambda g=_first_attr(f, ["secondary_address"]): _digits_to_marker(g())),
+}
+
+# Faker providers each pool kind needs: a Faker with only these loads ~50x faster than a full one,
+# which matters when a country column makes us build pools for many locales.
+_P = "faker.providers."
+_ADDR = (_P + "address", _P + "person")
+KIND_PROVIDERS: dict[str, tuple[str, ...]] = {
+    "first_name": (_P + "person",), "first_name_male": (_P + "person",),
+    "first_name_female": (_P + "person",), "last_name": (_P + "person",),
+    "city": _ADDR, "state": _ADDR, "state_abbr": _ADDR, "street_name": _ADDR, "street_suffix": _ADDR,
+    "tpl_street": _ADDR, "tpl_building": _ADDR, "tpl_postcode": _ADDR, "tpl_address2": _ADDR,
+    "tpl_phone": (_P + "phone_number",),
+    "company": (_P + "company", _P + "person"), "job": (_P + "job",),
+    "free_domain": (_P + "internet", _P + "person", _P + "company"),
+    "domain": (_P + "internet", _P + "person", _P + "company"),
+    "word": (_P + "lorem",), "title": (_P + "lorem",), "sentence": (_P + "lorem",),
+    "timezone": (_P + "date_time",), "currency_code": (_P + "currency",),
+    "color_name": (_P + "color",), "mime_type": (_P + "file",), "file_name": (_P + "file", _P + "lorem"),
+    "file_ext": (_P + "file",),
 }
 
 # When a locale lacks a provider, fall back to these kinds/locales.
@@ -330,6 +359,7 @@ class Pools:
         self._mem: dict[tuple[str, str], tuple[list[str], bool]] = {}  # (locale, kind) -> (values, exhausted)
         self._arrays: dict[tuple[str, str, int], pa.Array] = {}
         self._tpl: dict[tuple[str, str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._fakers: dict[tuple, object] = {}  # one Faker per (locale, providers) (creating one costs ~0.1 s)
         self._lock = threading.RLock()
         self.builds = 0  # number of Faker builds done (for tests / diagnostics)
 
@@ -387,10 +417,13 @@ class Pools:
 
     # -- building -----------------------------------------------------------------------------
     def _build(self, loc: str, kind: str, size: int) -> tuple[list[str], bool]:
-        from faker import Faker
+        provs = KIND_PROVIDERS.get(kind)
+        fake = self._fakers.get((loc, provs))
+        if fake is None:
+            from faker import Faker
 
-        fake = Faker(loc)
-        fake.seed_instance(_stable_seed(self.seed, loc, kind))
+            fake = self._fakers[(loc, provs)] = Faker(loc, providers=list(provs)) if provs else Faker(loc)
+        fake.seed_instance(_stable_seed(self.seed, loc, kind))  # same stream whatever was built before
         try:
             fn = BUILDERS[kind](fake)
         except AttributeError:
@@ -419,7 +452,7 @@ class Pools:
     def _path(self, loc: str, kind: str) -> Path | None:
         if self.cache_dir is None:
             return None
-        return self.cache_dir / "pools" / f"faker-{_faker_version()}" / loc / f"{kind}-s{self.seed}.json"
+        return self.cache_dir / "pools" / f"faker-{_faker_version()}-v{POOL_FORMAT}" / loc / f"{kind}-s{self.seed}.json"
 
     def _load_disk(self, loc: str, kind: str, size: int) -> tuple[list[str], bool] | None:
         p = self._path(loc, kind)

@@ -296,7 +296,8 @@ def _detect(table: Table, column: Column) -> _Det | None:  # noqa: C901 (one fla
             return D("state")
         if _m(r"(^|_)(region|ship_?region|territory|territory_?description|region_?description|"
               r"region_?name|state_?region|sales_?region|geography_?class)$", s):
-            addressy = any(_m(r"(city|address|postal|zip)", _norm(c.name)) for c in table.columns)
+            addressy = ent in _PERSON_ENTITIES or ent in _COMPANY_ENTITIES or ent == "order" or any(
+                _m(r"(city|address|postal|zip)", _norm(c.name)) for c in table.columns)
             if addressy and _m(r"(^|_)(region|ship_?region)$", s):
                 return D("state")
             return D("world_region")
