@@ -189,6 +189,7 @@ def generate(
     parquet: str | os.PathLike | None = None,
     progress: bool | ProgressCallback = True,
     settings=None,
+    validate: bool = True,
 ):
     """DDL in, a stored, validated :class:`Dataset` out.
 
@@ -240,6 +241,8 @@ def generate(
     st.set_active(ds.name)
     ds.notices = notices
     ds.spec = gen_spec
+    if validate:
+        ds.report = ds.validate()  # must always read zero: a non-zero report is a bug
     if out:
         ds.to_csv(out)
     if zip:

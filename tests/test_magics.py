@@ -70,7 +70,7 @@ def test_generate_cell_magic_returns_dataset(ip):
     assert len(ds.df("customer")) == 30 and len(ds.df("orders")) == 80
     assert ds.validate().ok
     # the Dataset renders as HTML in the notebook, with a preview per table
-    html = ip.display_formatter.formatters["text/html"](ds)
+    html = ds._repr_html_()
     assert "customer" in html and "orders" in html and "showing" in html
 
 
