@@ -330,7 +330,7 @@ def test_regeneration_starts_a_new_history(ds, store):
 
 
 # --------------------------------------------------------------------------- instruction mode (LLM)
-from fakes.scripted_llm import ScriptedLLM  # noqa: E402
+from fakes.openai_server import FakeOpenAI  # noqa: E402
 from synthtalk_jupyter.config import Settings  # noqa: E402
 
 
@@ -340,7 +340,7 @@ def answer(*statements, explanation="done"):
 
 @pytest.fixture
 def llm():
-    with ScriptedLLM() as server:
+    with FakeOpenAI() as server:
         yield server
 
 

@@ -369,24 +369,15 @@ def plan_to_spec(plan: Plan, schema: Schema, base: dict | None = None) -> tuple[
 
 # --------------------------------------------------------------------------- the model call
 def _client(settings):
-    """The shared OpenAI-compatible client (the Talk side's factory)."""
-    try:
-        from ..chat import llm
-    except ImportError:
-        llm = None
-    factory = getattr(llm, "make_client", None) if llm is not None else None
-    if factory is not None:
-        return factory(settings)
-    import openai  # until the shared factory is there
+    """The shared OpenAI-compatible client (the Talk side's factory: timeouts, bounded retries)."""
+    from ..chat.llm import make_client
 
-    return openai.OpenAI(base_url=settings.base_url, api_key=settings.api_key or "not-needed",
-                         timeout=settings.timeout, max_retries=settings.max_retries)
+    return make_client(settings)
 
 
 def _complete(client, settings, messages: list[dict], temperature: float, *, name: str,
               response_format: dict | None = None) -> str:
     """One structured-output request; the raw JSON text of the answer."""
-    import openai
 
     fmt = response_format or globals()["response_format"]()
     kwargs: dict[str, Any] = dict(model=settings.model, messages=messages, response_format=fmt,
@@ -399,15 +390,10 @@ def _complete(client, settings, messages: list[dict], temperature: float, *, nam
         pass
     try:
         resp = client.chat.completions.create(**kwargs)
-    except openai.APITimeoutError:
-        raise LLMError(f"The model endpoint did not answer within {settings.timeout:g} s.") from None
-    except openai.APIConnectionError:
-        raise LLMError(f"Cannot reach the model endpoint {settings.base_url or 'api.openai.com'}: "
-                       f"is it running?") from None
-    except openai.APIStatusError as e:
-        raise LLMError(f"The model endpoint answered HTTP {e.status_code}: {_short(str(e))}") from None
-    except openai.OpenAIError as e:
-        raise LLMError(f"The model call failed: {_short(str(e))}") from None
+    except Exception as e:  # noqa: BLE001 - every failure becomes an actionable LLMError
+        from ..chat.llm import to_llm_error
+
+        raise to_llm_error(e, settings) from None
     try:
         msg = resp.choices[0].message
     except (AttributeError, IndexError, TypeError):

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from synthtalk_jupyter import api as stj  # synthtalk_jupyter.generate is shadowed by the subpackage once imported
-from fakes.scripted_llm import ScriptedLLM
+from fakes.openai_server import FakeOpenAI
 from synthtalk_jupyter.config import Settings
 from synthtalk_jupyter.errors import SpecError
 from synthtalk_jupyter.generate import planner
@@ -53,7 +53,7 @@ GOOD = plan(
 
 @pytest.fixture
 def llm():
-    with ScriptedLLM() as server:
+    with FakeOpenAI() as server:
         yield server
 
 
