@@ -55,10 +55,32 @@ def _settings():
     return get_settings()
 
 
+class _ProgressCallback:
+    """The progress callback for api.generate. Falsy on purpose: ``generate`` also draws a tqdm
+    bar when ``bool(progress)`` is true, and in the dashboard that bar would pop up outside the
+    app (drawn from a background thread); the dashboard has its own progress bar."""
+
+    def __init__(self, fn: Callable[[int, int, str], None]):
+        self.fn = fn
+
+    def __call__(self, done: int, total: int, table: str) -> None:
+        self.fn(done, total, table)
+
+    def __bool__(self) -> bool:
+        return False
+
+
 def table_status(report, table: str) -> tuple[bool | None, int]:
     """(ok, violations) for one table from a validation report, whatever its exact shape."""
     if report is None:
         return None, 0
+    count = getattr(report, "count", None)
+    if callable(count):
+        try:
+            n = int(count(table=table))
+            return n == 0, n
+        except Exception:
+            pass
     try:
         frame = report.to_frame() if hasattr(report, "to_frame") else None
     except Exception:
@@ -369,9 +391,12 @@ class GenerationTab(widgets.VBox):
             self.status.value = error_html(exc, "Cannot list stored datasets")
             names = []
         current = select or self.stored.value
-        self.stored.options = names
         if names:
+            self.stored.options = names
             self.stored.value = current if current in names else names[-1]
+        else:
+            self.stored.options = [("No stored datasets yet", "")]
+        self.stored.disabled = not names
         self.open_button.disabled = not names
 
     def open_stored(self, name: str | None = None) -> None:
@@ -416,7 +441,7 @@ class GenerationTab(widgets.VBox):
             t0 = time.monotonic()
             ds = api.generate(opts["ddl"], opts["name"], rows=opts["rows"], seed=opts["seed"],
                               temperature=opts["temperature"], prompt=opts["prompt"], store=self.store,
-                              progress=self._progress, settings=_settings())
+                              progress=_ProgressCallback(self._progress), settings=_settings())
             elapsed = time.monotonic() - t0
             self.progress_label.value = '<span class="st-spinner"></span> Validating and preparing previews…'
             self._show_dataset(ds)
@@ -609,7 +634,7 @@ class GenerationTab(widgets.VBox):
         for p in self.panels.values():
             p.set_busy(busy)
         if not busy:
-            self.open_button.disabled = not self.stored.options
+            self.open_button.disabled = self.stored.disabled
 
     def _run(self, job: Callable[[], None], title: str = "Something went wrong",
              on_error: Callable[[BaseException], None] | None = None) -> bool:

@@ -41,7 +41,8 @@ CSS = r"""
 .st-app .st-nav-title{font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.08em;color:var(--st-muted);
   padding:4px 12px 8px;}
 .st-app .st-nav.jupyter-button{width:100%;height:40px;text-align:left;justify-content:flex-start;background:transparent;
-  color:#334155;border-radius:9px;font-size:14px;font-weight:500;padding:0 12px;box-shadow:none;margin:0;}
+  color:#334155;border-radius:9px;font-size:14px;font-weight:500;padding:0 12px;box-shadow:none;margin:0;border:none;}
+.st-app .st-nav.jupyter-button:focus{outline:none;}
 .st-app .st-nav.jupyter-button:hover{background:#f1f5f9;}
 .st-app .st-nav.jupyter-button i{width:20px;margin-right:8px;color:#94a3b8;}
 .st-app .st-nav.st-active.jupyter-button{background:var(--st-accent-soft);color:var(--st-accent-dark);font-weight:600;}
@@ -69,7 +70,8 @@ CSS = r"""
 .st-app input:focus,.st-app textarea:focus,.st-app select:focus{outline:none;border-color:var(--st-accent) !important;
   box-shadow:0 0 0 3px rgba(79,70,229,.15) !important;}
 .st-app input[type=text],.st-app input[type=password],.st-app input[type=number],.st-app select{height:36px !important;}
-.st-app .widget-text,.st-app .widget-textarea,.st-app .widget-dropdown,.st-app .widget-password,.st-app .widget-inline-hbox{width:100%;}
+.st-app .widget-inline-hbox,.st-app .widget-inline-vbox,.st-app .jupyter-button,.st-app .widget-image{margin:0;}
+.st-app .widget-html{margin:0;width:auto;}
 .st-app .st-code textarea{font-family:"JetBrains Mono",SFMono-Regular,Menlo,Consolas,monospace !important;font-size:12.5px !important;
   line-height:1.5;background:#f8fafc !important;}
 .st-app .widget-slider .ui-slider .ui-slider-range{background:var(--st-accent);}
@@ -184,6 +186,7 @@ CSS = r"""
 .st-app .st-suggest.jupyter-button:hover:enabled{background:var(--st-accent-soft);}
 .st-app .st-composer{background:#fff;border:1px solid var(--st-line);border-radius:14px;padding:10px;gap:10px;align-items:flex-end;
   box-shadow:0 4px 14px rgba(15,23,42,.05);}
+.st-app .st-composer .jupyter-button{flex:0 0 auto;min-width:104px;}
 .st-app .st-composer textarea{border:none !important;box-shadow:none !important;resize:none;}
 .st-app .st-toolbar{gap:10px;align-items:flex-end;flex-wrap:wrap;}
 </style>

@@ -235,16 +235,19 @@ class TalkTab(widgets.VBox):
         except Exception as exc:  # noqa: BLE001
             self.status.value = error_html(exc, "Cannot list datasets")
             names = []
-        current = select or self.dataset.value
+        current = select or self.dataset.value or None
         if not current:
             try:
                 active = api.active_dataset(self.store)
                 current = active.name if active is not None else None
             except Exception:  # noqa: BLE001
                 current = None
-        self.dataset.options = names
         if names:
+            self.dataset.options = names
             self.dataset.value = current if current in names else names[-1]
+        else:
+            self.dataset.options = [("No datasets yet", "")]
+        self.dataset.disabled = not names
         self._update_empty()
 
     def _dataset_changed(self, change) -> None:
