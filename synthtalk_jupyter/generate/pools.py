@@ -530,13 +530,22 @@ def compile_template(t: str) -> str:
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
+def _nibbles(n: int, width: int, rng: np.random.Generator) -> np.ndarray:
+    nbytes = (width + 1) // 2
+    b = np.frombuffer(rng.bytes(n * nbytes), dtype=np.uint8).reshape(n, nbytes)
+    nib = np.empty((n, nbytes * 2), dtype=np.uint8)
+    nib[:, 0::2] = b >> 4
+    nib[:, 1::2] = b & 15
+    return nib[:, :width]
+
+
 def random_hex(n: int, width: int, rng: np.random.Generator) -> pa.Array:
-    mat = _HEX[rng.integers(0, 16, size=(n, width), dtype=np.uint8)]
+    mat = _HEX[_nibbles(n, width, rng)]
     return matrix_to_strings(mat, np.full(n, width, dtype=np.int64))
 
 
 def random_uuid(n: int, rng: np.random.Generator) -> pa.Array:
-    nib = rng.integers(0, 16, size=(n, 32), dtype=np.uint8)
+    nib = _nibbles(n, 32, rng)
     nib[:, 12] = 4  # version 4
     nib[:, 16] = 8 + (nib[:, 16] & 3)  # variant 10xx
     hexed = _HEX[nib]

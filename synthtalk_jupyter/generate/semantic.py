@@ -790,10 +790,23 @@ def _lit(n: int, s: str) -> pa.Array:
     return pa.repeat(pa.scalar(s, pa.large_string()), n)
 
 
+_NUM_TABLES: dict[tuple[int, int], pa.Array] = {}
+
+
 def _int_str(values: np.ndarray, width: int | None = None) -> pa.Array:
-    """Non-negative ints as decimal strings (zero-padded to ``width`` if given), vectorised."""
+    """Non-negative ints as decimal strings (zero-padded to ``width`` if given), vectorised:
+    a lookup table for small numbers (one ``take``), a digit matrix otherwise."""
     v = np.asarray(values, dtype=np.int64)
     n = len(v)
+    top = int(v.max()) + 1 if n else 1
+    if top <= 20_000 and int(v.min(initial=0)) >= 0:
+        size = 1 << max(8, (top - 1).bit_length())
+        key = (size, width or 0)
+        table = _NUM_TABLES.get(key)
+        if table is None:
+            table = _NUM_TABLES[key] = pa.array(
+                [str(i).zfill(width or 0) for i in range(size)], pa.large_string())
+        return table.take(pa.array(v))
     w = width or max(1, int(np.floor(np.log10(max(1, int(v.max()) if n else 1)))) + 1)
     digits = np.empty((n, w), dtype=np.uint8)
     x = v.copy()
@@ -882,27 +895,27 @@ def _name_parts(g: _Gen, n: int) -> tuple[pa.Array, pa.Array]:
     return first, last
 
 
+_SEPS = pa.array(["", ".", "_"], pa.large_string())
+
+
 def _local_part(g: _Gen, n: int) -> pa.Array:
+    """first.last, firstlast, flast, first_last, with an optional number or birth year; first+number
+    when there is no last name. Built with one element-wise join (no per-pattern copies)."""
     first, last = _name_parts(g, n)
     rng = g.rng
-    has_last = pc.greater(pc.utf8_length(last), 0)
-    initial = pc.utf8_slice_codeunits(first, 0, 1)
-    num = _int_str(rng.integers(1, 100, n))
-    year = _int_str(rng.integers(1960, 2006, n))
-    cands = [
-        _join(first, last, sep="."),
-        _join(first, last, sep=""),
-        _join(initial, last, sep=""),
-        _join(first, last, sep="_"),
-        _join(first, last, num, sep=""),
-        _join(first, last, year, sep="."),
-        _join(initial, last, num, sep=""),
-        _join(first, num, sep=""),
-    ]
-    which = rng.choice(len(cands), size=n, p=[0.3, 0.12, 0.12, 0.06, 0.16, 0.08, 0.08, 0.08])
-    out = pc.choose(pa.array(which.astype(np.int8)), *cands)
-    # rows without a last name: first + number
-    return pc.if_else(has_last, out, _join(first, num, sep=""))
+    r = rng.random(n)
+    use_initial = pa.array(r < 0.2)
+    head = pc.if_else(use_initial, pc.utf8_slice_codeunits(first, 0, 1), first)
+    no_last = pc.or_(pa.array(r > 0.92), pc.equal(pc.utf8_length(last), 0))
+    last = pc.if_else(no_last, _EMPTY, last)
+    sep_idx = np.where(r < 0.2, 0, np.where(rng.random(n) < 0.65, 1, np.where(rng.random(n) < 0.4, 2, 0)))
+    sep_idx = np.where(r > 0.92, 0, sep_idx)
+    sep = _SEPS.take(pa.array(sep_idx.astype(np.int8)))
+    kind = rng.random(n)
+    num = _int_str(np.where(kind < 0.75, rng.integers(1, 100, n), rng.integers(1960, 2006, n)))
+    want_num = pa.array((kind < 0.35) | (r > 0.92))
+    suffix = pc.if_else(want_num, num, _EMPTY)
+    return pc.binary_join_element_wise(head, sep, last, suffix, _EMPTY)
 
 
 def gen_email(g: _Gen, n: int) -> pa.Array:
@@ -1038,33 +1051,61 @@ def _faker_pool(kind: str, base: int, s_base: float) -> Callable[[_Gen, int], pa
 
 
 def gen_product_name(g: _Gen, n: int) -> pa.Array:
-    adj = g.sample(g.pools.get("product_adj", g.locale, g.size(64)), n, 0.5)
-    mat = g.sample(g.pools.get("product_material", g.locale, g.size(64)), n, 0.5)
-    noun = g.sample(g.pools.get("product_noun", g.locale, g.size(64)), n, 0.5)
-    three = _join(adj, mat, noun)
-    two = _join(adj, noun)
-    return pc.if_else(pa.array(g.rng.random(n) < 0.6), three, two)
+    parts = [(g.pools.get(k, g.locale, 64), 0.5) for k in ("product_adj", "product_material", "product_noun")]
+    pool = _combo_pool(g, ("product",), g.size(4000), parts, (2, 3), (0.4, 0.6))
+    return g.sample(pool, n, 0.4)
+
+
+_COMBO_CACHE: dict[tuple, pa.Array] = {}
+
+
+def _combo_pool(g: _Gen, key: tuple, size: int, parts: list[tuple[pa.Array, float]], counts: tuple[int, ...],
+                weights: tuple[float, ...], sep: str = " ") -> pa.Array:
+    """A pool of ``size`` values, each joining 1..k picks from ``parts`` (built once per key with a
+    seeded generator, so it is the same in every chunk); sampling it per row is one ``take``."""
+    full = (key, size, g.pools.seed)
+    got = _COMBO_CACHE.get(full)
+    if got is None:
+        prng = np.random.default_rng(_stable_seed(*full))
+        lists = [(p.to_pylist(), sk) for p, sk in parts]
+        ks = prng.choice(counts, size=size, p=np.asarray(weights) / np.sum(weights))
+        picks = []
+        for vals, sk in lists:
+            picks.append([vals[i] for i in zipf_indices(len(vals), size * max(counts), sk, prng)])
+        out = []
+        seen: set[str] = set()
+        for i in range(size):
+            k = int(ks[i])
+            if len(lists) == 1:
+                words = [picks[0][i * max(counts) + j] for j in range(k)]
+            else:  # one pick from each of the first k parts (adjective, material, noun)
+                idxs = list(range(len(lists)))[-k:] if k < len(lists) else list(range(len(lists)))
+                if k == 2 and len(lists) == 3:
+                    idxs = [0, 2]
+                words = [picks[j][i] for j in idxs]
+            v = sep.join(words)
+            if v not in seen:
+                seen.add(v)
+                out.append(v)
+        got = pa.array(out, pa.large_string())
+        if len(_COMBO_CACHE) > 256:
+            _COMBO_CACHE.clear()
+        _COMBO_CACHE[full] = got
+    return got
 
 
 def gen_text(g: _Gen, n: int) -> pa.Array:
     L = g.t.length
     if L is not None and L <= 25:
-        w1 = g.pick("word", n, 1000, 0.5)
-        w2 = g.pick("word", n, 1000, 0.5)
-        out = pc.if_else(pa.array(g.rng.random(n) < 0.5), w1, _join(w1, w2))
-        return pc.utf8_capitalize(out)
-    pool = g.pool("sentence", 2000)
-    s1 = g.sample(pool, n, 0.2)
+        words = g.pool("word", 1000)
+        pool = _combo_pool(g, ("words", g.locale, len(words)), g.size(3000), [(words, 0.5)], (1, 2), (0.5, 0.5))
+        return g.sample(pc.utf8_capitalize(pool), n, 0.2)
+    sentences = g.pool("sentence", 2000)
     if L is not None and L <= 80:
-        return s1
-    s2 = g.sample(pool, n, 0.2)
-    two = _join(s1, s2)
-    if L is not None and L <= 200:
-        return pc.if_else(pa.array(g.rng.random(n) < 0.5), s1, two)
-    s3 = g.sample(pool, n, 0.2)
-    three = _join(two, s3)
-    r = g.rng.random(n)
-    return pc.if_else(pa.array(r < 0.3), s1, pc.if_else(pa.array(r < 0.7), two, three))
+        return g.sample(sentences, n, 0.2)
+    counts, weights = ((1, 2), (0.5, 0.5)) if (L is not None and L <= 200) else ((1, 2, 3, 4), (0.3, 0.35, 0.25, 0.1))
+    pool = _combo_pool(g, ("text", g.locale, len(sentences), counts), g.size(8000), [(sentences, 0.2)], counts, weights)
+    return g.sample(pool, n, 0.2)
 
 
 def gen_title(g: _Gen, n: int) -> pa.Array:
@@ -1081,9 +1122,8 @@ def gen_url(g: _Gen, n: int) -> pa.Array:
 
 def gen_ip(g: _Gen, n: int) -> pa.Array:
     rng = g.rng
-    a = _int_str(rng.integers(1, 224, n))
-    parts = [a] + [_int_str(rng.integers(0, 256, n)) for _ in range(3)]
-    return _join(*parts, sep=".")
+    octets = [_int_str(rng.integers(1, 224, n))] + [_int_str(rng.integers(0, 256, n)) for _ in range(3)]
+    return _join(*octets, sep=".")
 
 
 def gen_mac(g: _Gen, n: int) -> pa.Array:
@@ -1153,11 +1193,11 @@ def _tpl_fill(g: _Gen, n: int, tpl: str) -> pa.Array:
 
 def gen_isbn(g: _Gen, n: int) -> pa.Array:
     rng = g.rng
-    d = np.empty((n, 13), dtype=np.int64)
+    d = np.empty((n, 13), dtype=np.uint8)
     d[:, :3] = [9, 7, 8]
-    d[:, 3:12] = rng.integers(0, 10, size=(n, 9))
-    w = np.array([1, 3] * 6)
-    d[:, 12] = (10 - (d[:, :12] * w).sum(axis=1) % 10) % 10
+    d[:, 3:12] = rng.integers(0, 10, size=(n, 9), dtype=np.uint8)
+    w = np.array([1, 3] * 6, dtype=np.int32)
+    d[:, 12] = (10 - (d[:, :12].astype(np.int32) @ w) % 10) % 10
     L = g.t.length
     if L is not None and L < 17:
         return matrix_to_strings((48 + d).astype(np.uint8), np.full(n, 13, dtype=np.int64))
@@ -1203,7 +1243,8 @@ def gen_code(g: _Gen, n: int) -> pa.Array:
 
 def gen_version(g: _Gen, n: int) -> pa.Array:
     rng = g.rng
-    return _join(_int_str(rng.integers(1, 6, n)), _int_str(rng.integers(0, 20, n)), _int_str(rng.integers(0, 30, n)), sep=".")
+    return _join(_int_str(rng.integers(1, 6, n)), _int_str(rng.integers(0, 20, n)),
+                 _int_str(rng.integers(0, 30, n)), sep=".")
 
 
 def gen_hours(g: _Gen, n: int) -> pa.Array:
