@@ -49,11 +49,12 @@ class Settings:
     api_key: str | None = None
     base_url: str | None = None  # None = api.openai.com
     model: str = DEFAULT_MODEL
-    temperature: float = 0.0
+    temperature: float | None = 0.0  # None: don't send (some reasoning models refuse it)
     timeout: float = 60.0  # seconds per model request (connect + read)
     max_retries: int = 2  # client retries on connection errors / 429 / 5xx
     # agent
     max_steps: int = 6  # model calls per turn (tool rounds included)
+    turn_timeout: float = 180.0  # seconds for a whole turn (a server dripping tokens forever is cut)
     preview_rows: int = 20  # rows of a result the model sees
     preview_chars: int = 4000  # characters of a result preview the model sees
     history_turns: int = 10  # past turns sent with a follow-up
@@ -103,6 +104,14 @@ class Settings:
         return f"Settings({', '.join(parts)})"
 
     # -- loading ---------------------------------------------------------------
+    @classmethod
+    def load(cls, **overrides: Any) -> "Settings":
+        """The process-wide settings with ``overrides`` applied (a copy: the shared object is
+        not changed). What the magics use for ``%config SynthTalk.*`` values."""
+        base = get_settings()
+        names = {f.name for f in fields(cls)}
+        return base.replace(**{k: v for k, v in overrides.items() if k in names})
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, env_file: str | os.PathLike | None = None,
                  **overrides: Any) -> "Settings":

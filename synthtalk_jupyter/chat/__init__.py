@@ -19,11 +19,11 @@ from .result import ChatEvent, ChatResult, ToolCall
 
 if TYPE_CHECKING:  # pragma: no cover
     from .agent import ask
-    from .session import Session
+    from .session import ChatSession, Session, get_session, reset_session
     from .sqlmode import run_sql
 
 __all__ = ["ask", "run_sql", "check_input", "mask_pii", "GuardResult", "ChatResult", "ChatEvent", "ToolCall",
-           "Session", "get_session", "reset_session"]
+           "ChatSession", "Session", "get_session", "reset_session"]
 
 
 def __getattr__(name: str):
@@ -33,7 +33,7 @@ def __getattr__(name: str):
     if name == "run_sql":
         from .sqlmode import run_sql
         return run_sql
-    if name in ("Session", "get_session", "reset_session"):
+    if name in ("ChatSession", "Session", "get_session", "reset_session"):
         from . import session
         return getattr(session, name)
     raise AttributeError(name)

@@ -38,6 +38,15 @@ class ChatEvent:
     reason: str | None = None
     result: Any = None
 
+    @property
+    def data(self) -> Any:
+        """The event's main payload: text for ``text``/``status``, sql for ``sql``, df for
+        ``table``, figure for ``chart``, reason for ``refusal``/``error``/``sql_error``, result
+        for ``done``."""
+        return {"text": self.text, "status": self.text, "sql": self.sql, "table": self.df,
+                "chart": self.figure, "refusal": self.reason, "error": self.reason,
+                "sql_error": self.reason, "done": self.result}.get(self.type)
+
     def __repr__(self) -> str:
         shown = {k: v for k, v in self.__dict__.items()
                  if v not in (None, False) and k not in ("type", "df", "figure", "result")}
