@@ -899,7 +899,7 @@ def _parse_proposal(text: str) -> tuple[Proposal | None, str | None]:
 
 
 def propose_sql(ds, table: str, instruction: str, *, settings, client, messages: list[dict] | None = None,
-                name: str = "modify.propose") -> tuple[Proposal, list[dict], str]:
+                name: str = "modify-propose", tracer=None) -> tuple[Proposal, list[dict], str]:
     """Ask the model for the statements (one repair when the answer is not the JSON asked for).
     Returns the proposal, the conversation and the raw answer."""
     from .generate import planner
@@ -907,14 +907,14 @@ def propose_sql(ds, table: str, instruction: str, *, settings, client, messages:
     key = ds.table_key(table) if hasattr(ds, "table_key") else table
     messages = messages or _modify_messages(ds, key, instruction)
     text = planner._complete(client, settings, messages, settings.temperature, name=name,
-                             response_format=_proposal_format())
+                             response_format=_proposal_format(), tracer=tracer)
     proposal, error = _parse_proposal(text)
     if proposal is None:
         messages = messages + [{"role": "assistant", "content": text},
                                {"role": "user", "content": f"That cannot be used: {error}. Answer again with the "
                                                            f"JSON object {{\"statements\": [...], \"explanation\": ...}}."}]
-        text = planner._complete(client, settings, messages, settings.temperature, name=name + ".repair",
-                                 response_format=_proposal_format())
+        text = planner._complete(client, settings, messages, settings.temperature, name=name + "-repair",
+                                 response_format=_proposal_format(), tracer=tracer)
         proposal, error = _parse_proposal(text)
         if proposal is None:
             raise ModificationError(f"The model's answer could not be used, twice ({error}). Nothing was changed; "
@@ -937,36 +937,56 @@ def modify_by_instruction(ds, table: str, instruction: str, *, settings=None, cl
     if not settings.llm_configured:
         raise ModificationError(NO_LLM.format(ds=ds.name, table=key), table=key)
     client = client or planner._client(settings)
-    with planner._trace("modify", input={"dataset": ds.name, "table": key, "instruction": instruction},
-                        settings=settings) as span:
-        proposal, convo, _ = propose_sql(ds, key, instruction, settings=settings, client=client)
-        for attempt in (1, 2):
-            statements = [s.strip().rstrip(";") for s in proposal.statements if s and s.strip()]
-            if not statements:
-                raise ModificationError("The model proposed no change"
-                                        + (f": {proposal.explanation.strip()}" if proposal.explanation.strip() else ".")
-                                        + " Nothing was changed.", table=key)
-            sql = ";\n".join(statements) + ";"
-            try:
-                change = apply_sql(ds, key, sql, instruction=instruction, explanation=proposal.explanation or None,
-                                   source="llm")
-            except SQLRefused as e:
-                raise SQLRefused(f"The model's SQL was refused, nothing ran: {e.message}\nProposed SQL:\n{sql}",
-                                 statement=e.statement, table=e.table or key) from None
-            except ModificationRejected as e:
+    with planner.traced("modify", settings=settings, dataset=ds.name,
+                        input={"table": key, "instruction": instruction}) as (tracer, root):
+        try:
+            return _propose_and_apply(ds, key, instruction, settings, client, tracer, root)
+        except SynthTalkError as e:
+            root.update(level="ERROR", status_message=e.message[:500])
+            raise
+
+
+def _propose_and_apply(ds, key: str, instruction: str, settings, client, tracer, root) -> Change:
+    proposal, convo, _ = propose_sql(ds, key, instruction, settings=settings, client=client, tracer=tracer)
+    for attempt in (1, 2):
+        statements = [s.strip().rstrip(";") for s in proposal.statements if s and s.strip()]
+        if not statements:
+            raise ModificationError("The model proposed no change"
+                                    + (f": {proposal.explanation.strip()}" if proposal.explanation.strip() else ".")
+                                    + " Nothing was changed.", table=key)
+        sql = ";\n".join(statements) + ";"
+        span_cm = tracer.span("apply-sql", as_type="tool", input=sql) if tracer is not None else \
+            contextlib.nullcontext(None)
+        try:
+            with span_cm as span:
+                try:
+                    change = apply_sql(ds, key, sql, instruction=instruction,
+                                       explanation=proposal.explanation or None, source="llm")
+                except SynthTalkError as e:
+                    if span is not None:
+                        span.update(level="ERROR", status_message=e.message[:500],
+                                    output={"error": type(e).__name__, "constraint": e.constraint})
+                        if isinstance(e, SQLRefused):
+                            tracer.score_blocked("unsafe_sql", comment=e.message[:500])
+                    raise
+                if span is not None:
+                    span.update(output={"version": change.version, "rows_changed": change.rows_changed})
+        except SQLRefused as e:
+            raise SQLRefused(f"The model's SQL was refused, nothing ran: {e.message}\nProposed SQL:\n{sql}",
+                             statement=e.statement, table=e.table or key) from None
+        except ModificationRejected as e:
+            e.message += f"\nProposed SQL:\n{sql}"
+            raise
+        except ModificationError as e:
+            if attempt == 2:
                 e.message += f"\nProposed SQL:\n{sql}"
                 raise
-            except ModificationError as e:
-                if attempt == 2:
-                    e.message += f"\nProposed SQL:\n{sql}"
-                    raise
-                convo = convo + [{"role": "user", "content": f"DuckDB could not run it: {e.message}"
-                                  + (f" (in: {e.statement})" if e.statement else "")
-                                  + ". Nothing was changed. Answer again with corrected statements."}]
-                proposal, convo, _ = propose_sql(ds, key, instruction, settings=settings, client=client,
-                                                 messages=convo, name="modify.repair")
-                continue
-            if span is not None:
-                span(output={"version": change.version, "sql": change.text, "rows_changed": change.rows_changed})
-            return change
+            convo = convo + [{"role": "user", "content": f"DuckDB could not run it: {e.message}"
+                              + (f" (in: {e.statement})" if e.statement else "")
+                              + ". Nothing was changed. Answer again with corrected statements."}]
+            proposal, convo, _ = propose_sql(ds, key, instruction, settings=settings, client=client,
+                                             messages=convo, name="modify-repair", tracer=tracer)
+            continue
+        root.update(output={"version": change.version, "sql": change.text, "rows_changed": change.rows_changed})
+        return change
     raise AssertionError("unreachable")  # pragma: no cover

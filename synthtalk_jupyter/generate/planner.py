@@ -22,6 +22,7 @@ export it, and ``generate(ddl, spec="shop.spec.yaml")`` reuses it without an LLM
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -376,28 +377,35 @@ def _client(settings):
 
 
 def _complete(client, settings, messages: list[dict], temperature: float, *, name: str,
-              response_format: dict | None = None) -> str:
-    """One structured-output request; the raw JSON text of the answer."""
-
+              response_format: dict | None = None, tracer=None) -> str:
+    """One structured-output request (a Langfuse generation when tracing is on); the raw answer."""
     fmt = response_format or globals()["response_format"]()
-    kwargs: dict[str, Any] = dict(model=settings.model, messages=messages, response_format=fmt,
-                                  temperature=max(0.0, min(2.0, float(temperature))))
-    try:
-        from ..chat import tracing
+    temp = max(0.0, min(2.0, float(temperature)))
+    kwargs: dict[str, Any] = dict(model=settings.model, messages=messages, response_format=fmt, temperature=temp)
+    gen_cm = tracer.generation(name, model=settings.model, input=messages,
+                               model_parameters={"temperature": temp, "response_format": fmt["json_schema"]["name"]}) \
+        if tracer is not None else contextlib.nullcontext(None)
+    with gen_cm as gen:
+        try:
+            resp = client.chat.completions.create(**kwargs)
+            msg = resp.choices[0].message
+        except Exception as e:  # noqa: BLE001 - every failure becomes an actionable LLMError
+            from ..chat.llm import to_llm_error
 
-        kwargs.update(tracing.generation_kwargs(name))
-    except (ImportError, AttributeError):
-        pass
-    try:
-        resp = client.chat.completions.create(**kwargs)
-    except Exception as e:  # noqa: BLE001 - every failure becomes an actionable LLMError
-        from ..chat.llm import to_llm_error
-
-        raise to_llm_error(e, settings) from None
-    try:
-        msg = resp.choices[0].message
-    except (AttributeError, IndexError, TypeError):
-        raise LLMError("The model endpoint answered garbage (no choices).") from None
+            err = to_llm_error(e, settings)
+            if gen is not None:
+                gen.update(level="ERROR", status_message=err.message)
+            raise err from None
+        usage = getattr(resp, "usage", None)
+        if gen is not None:
+            details = None
+            if usage is not None:
+                details = {"input": int(getattr(usage, "prompt_tokens", 0) or 0),
+                           "output": int(getattr(usage, "completion_tokens", 0) or 0),
+                           "total": int(getattr(usage, "total_tokens", 0) or 0)}
+            gen.update(output=msg.content if msg is not None else None, usage_details=details)
+    if msg is None:
+        raise LLMError("The model endpoint answered garbage (no message).")
     if getattr(msg, "refusal", None):
         raise LLMError(f"The model refused: {_short(msg.refusal)}")
     return msg.content or ""
@@ -456,8 +464,8 @@ def plan_spec(schema: Schema, prompt: str, *, temperature: float = 1.0, base=Non
     client = client or _client(settings)
     messages = _messages(schema, prompt, temperature, base_dict)
 
-    with _trace("plan_spec", input={"prompt": prompt, "temperature": temperature}, settings=settings) as span:
-        text = _complete(client, settings, messages, temperature, name="plan_spec")
+    with traced("plan", settings=settings, input={"prompt": prompt, "temperature": temperature}) as (tracer, root):
+        text = _complete(client, settings, messages, temperature, name="plan-spec", tracer=tracer)
         plan, error = _parse_plan(text)
         spec_dict, problems = None, []
         if plan is not None:
@@ -471,7 +479,7 @@ def plan_spec(schema: Schema, prompt: str, *, temperature: float = 1.0, base=Non
                  "\nAnswer again with the complete corrected JSON plan (same schema). Leave out what cannot "
                  "be done within the constraints."},
             ]
-            text = _complete(client, settings, repair, temperature, name="plan_spec.repair")
+            text = _complete(client, settings, repair, temperature, name="plan-spec-repair", tracer=tracer)
             plan2, error2 = _parse_plan(text)
             if plan2 is None:
                 if plan is None:
@@ -492,31 +500,50 @@ def plan_spec(schema: Schema, prompt: str, *, temperature: float = 1.0, base=Non
             notices.extend(spec.check(schema))
         except SpecError as e:  # pragma: no cover - each override was checked alone
             raise SpecError(f"The planned spec does not fit the schema: {e.message}") from None
-        if span is not None:
-            span(output=spec.model_dump(mode="json", exclude_none=True))
+        root.update(output=spec_to_dict(spec), metadata={"notices": list(notices)})
     return spec
 
 
 # --------------------------------------------------------------------------- tracing
-class _NullTrace:
-    def __enter__(self):
-        return None
+class _NoSpan:
+    trace_id = None
 
-    def __exit__(self, *exc):
-        return False
+    def update(self, **kwargs):
+        return self
 
 
-def _trace(name: str, *, input: Any = None, settings=None, metadata: dict | None = None):
-    """A Langfuse span around a planner / modify call (the Talk side's tracing set-up); nothing when
-    tracing is off."""
-    try:
-        from ..chat import tracing
-    except ImportError:
-        return _NullTrace()
-    fn = getattr(tracing, "span", None)
-    if fn is None:
-        return _NullTrace()
-    return fn(name, input=input, settings=settings, metadata=metadata)
+@contextlib.contextmanager
+def traced(name: str, *, settings, input: Any = None, dataset: str | None = None):
+    """One Langfuse trace (``synthtalk.<name>``, the kernel's session id, tags) around a planner or
+    modify call, with the Talk side's failure-proof :class:`~synthtalk_jupyter.chat.tracing.Tracer`.
+    Yields ``(tracer, root)``; ``tracer`` is None when tracing is off."""
+    from ..chat.tracing import Tracer
+
+    tracer = Tracer(settings)
+    if not tracer.enabled:
+        yield None, _NoSpan()
+        return
+    from ..chat.session import PROCESS_SESSION_ID
+
+    with tracer.span(name, as_type="agent", input=input, metadata={"dataset": dataset}) as root:
+        prop = None
+        try:
+            from langfuse import propagate_attributes
+
+            tags = list(settings.tags) + [name] + ([dataset] if dataset else [])
+            prop = propagate_attributes(session_id=PROCESS_SESSION_ID, tags=tags, trace_name=f"synthtalk.{name}",
+                                        metadata={"dataset": str(dataset or "")})
+            prop.__enter__()
+        except Exception:  # noqa: BLE001 - tracing never breaks the work
+            prop = None
+        try:
+            yield tracer, root
+        finally:
+            if prop is not None:
+                try:
+                    prop.__exit__(None, None, None)
+                except Exception:  # noqa: BLE001
+                    pass
 
 
 # --------------------------------------------------------------------------- showing / exporting

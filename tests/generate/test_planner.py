@@ -183,3 +183,25 @@ def test_without_llm_a_notice(store):
     ds = stj.generate(DDL, "shop", rows=50, seed=1, prompt=PROMPT, store=store, progress=False,
                       settings=Settings(api_key=None, base_url=None))
     assert any("Instructions were not applied" in n for n in ds.notices)
+
+
+def test_planner_call_traced_in_langfuse(llm):
+    from fakes.langfuse_receiver import OTLPReceiver
+    from synthtalk_jupyter.chat.tracing import Tracer
+
+    schema = parse_ddl(DDL, "postgres")
+    with OTLPReceiver() as otlp:
+        s = settings_for(llm).replace(langfuse_public_key="pk-synthtalk-planner-test", langfuse_secret_key="sk",
+                                      langfuse_base_url=otlp.url)
+        llm.add(GOOD)
+        planner.plan_spec(schema, PROMPT, temperature=0.8, settings=s)
+        Tracer(s).flush()
+        root = otlp.by_name("plan")[0]
+        assert root["attrs"]["langfuse.trace.name"] == "synthtalk.plan"
+        assert "weights" in root["attrs"]["langfuse.observation.output"]
+        gen = otlp.by_name("plan-spec")[0]
+        assert gen["parent"] == root["id"]
+        assert gen["attrs"]["langfuse.observation.type"] == "generation"
+        assert gen["attrs"]["langfuse.observation.model.name"] == "fake-model"
+        assert json.loads(gen["attrs"]["langfuse.observation.model.parameters"])["temperature"] == 0.8
+        assert json.loads(gen["attrs"]["langfuse.observation.usage_details"])["output"] > 0
