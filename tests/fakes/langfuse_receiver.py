@@ -1,84 +1,182 @@
-"""A Langfuse stand-in on 127.0.0.1 for tests: receives the OTLP/HTTP spans (and JSON scores) the real
-``langfuse`` SDK exports and decodes them (``opentelemetry-proto``).
+"""A local Langfuse look-alike on 127.0.0.1 that records what the langfuse SDK sends.
 
-    otlp = OTLPReceiver()
-    settings = settings.replace(langfuse_public_key="pk-...", langfuse_secret_key="sk", langfuse_base_url=otlp.url)
-    ...; Tracer(settings).flush()
-    otlp.by_name("modify")[0]["attrs"]["langfuse.trace.name"]
-    otlp.stop()
+* ``POST /api/public/otel/v1/traces``: OTLP/HTTP protobuf (gzip or not) decoded with
+  ``opentelemetry-proto``; every span is kept as a :class:`Span` (name, ids, attributes as
+  plain Python values). Reply: 200 with an empty ``ExportTraceServiceResponse``.
+* ``POST /api/public/scores``: JSON bodies kept in ``scores``. Reply: 202.
+* anything else: 200 ``{}`` (auth checks, media, ingestion).
+
+    with LangfuseReceiver() as lf:
+        settings = Settings(langfuse_public_key="pk-lf-test", langfuse_secret_key="sk-lf-test",
+                            langfuse_base_url=lf.base_url)
+        ...; Tracer(settings).flush()
+        lf.wait_for(lambda: lf.spans_named("chat-turn"))
 """
 
 from __future__ import annotations
 
-import json
 import gzip
+import json
 import threading
+import time
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (ExportTraceServiceRequest,
+                                                                       ExportTraceServiceResponse)
 
 
-class OTLPReceiver:
-    """A Langfuse stand-in on 127.0.0.1: decodes the OTLP/HTTP spans the real SDK exports."""
+def _value(v) -> Any:
+    kind = v.WhichOneof("value")
+    if kind is None:
+        return None
+    if kind == "array_value":
+        return [_value(x) for x in v.array_value.values]
+    if kind == "kvlist_value":
+        return {kv.key: _value(kv.value) for kv in v.kvlist_value.values}
+    if kind == "bytes_value":
+        return bytes(v.bytes_value)
+    return getattr(v, kind)
 
+
+@dataclass
+class Span:
+    name: str
+    trace_id: str
+    span_id: str
+    parent_id: str | None
+    attributes: dict = field(default_factory=dict)
+    resource: dict = field(default_factory=dict)
+    status: int = 0
+
+    @property
+    def type(self) -> str | None:
+        return self.attributes.get("langfuse.observation.type")
+
+    def json_attr(self, key: str) -> Any:
+        v = self.attributes.get(key)
+        if isinstance(v, str):
+            try:
+                return json.loads(v)
+            except ValueError:
+                return v
+        return v
+
+
+class LangfuseReceiver:
     def __init__(self):
-        from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (ExportTraceServiceRequest,
-                                                                              ExportTraceServiceResponse)
-
-        self.spans: list[dict] = []
+        self.spans: list[Span] = []
         self.scores: list[dict] = []
-        recv = self
+        self.requests: list[tuple[str, str, dict]] = []  # (method, path, headers)
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> "LangfuseReceiver":
+        rec = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args):
                 pass
 
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.headers.get("Content-Encoding") == "gzip":
-                    body = gzip.decompress(body)
-                if self.path.endswith("/otel/v1/traces"):
-                    req = ExportTraceServiceRequest()
-                    req.ParseFromString(body)
-                    for rs in req.resource_spans:
-                        for ss in rs.scope_spans:
-                            for sp in ss.spans:
-                                attrs = {}
-                                for a in sp.attributes:
-                                    v = a.value
-                                    attrs[a.key] = (v.string_value if v.HasField("string_value") else
-                                                    [x.string_value for x in v.array_value.values]
-                                                    if v.HasField("array_value") else v.int_value)
-                                recv.spans.append({"name": sp.name, "id": sp.span_id.hex(),
-                                                   "parent": sp.parent_span_id.hex(), "trace": sp.trace_id.hex(),
-                                                   "attrs": attrs})
-                    out, status, ctype = ExportTraceServiceResponse().SerializeToString(), 200, "application/x-protobuf"
-                else:
-                    try:
-                        recv.scores.append(json.loads(body or b"{}"))
-                    except ValueError:
-                        pass
-                    out, status, ctype = b"{}", 202, "application/json"
+            def _reply(self, status: int, body: bytes, ctype: str):
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(out)))
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(out)
+                self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+            def do_GET(self):
+                with rec._lock:
+                    rec.requests.append(("GET", self.path, dict(self.headers)))
+                self._reply(200, b"{}", "application/json")
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                with rec._lock:
+                    rec.requests.append(("POST", self.path, dict(self.headers)))
+                if self.headers.get("Content-Encoding", "").lower() == "gzip":
+                    body = gzip.decompress(body)
+                path = self.path.split("?")[0]
+                if path.endswith("/otel/v1/traces"):
+                    req = ExportTraceServiceRequest()
+                    req.ParseFromString(body)
+                    spans = []
+                    for rs in req.resource_spans:
+                        res_attrs = {a.key: _value(a.value) for a in rs.resource.attributes}
+                        for ss in rs.scope_spans:
+                            for sp in ss.spans:
+                                spans.append(Span(
+                                    name=sp.name, trace_id=sp.trace_id.hex(), span_id=sp.span_id.hex(),
+                                    parent_id=sp.parent_span_id.hex() or None,
+                                    attributes={a.key: _value(a.value) for a in sp.attributes},
+                                    resource=res_attrs, status=sp.status.code))
+                    with rec._lock:
+                        rec.spans.extend(spans)
+                    self._reply(200, ExportTraceServiceResponse().SerializeToString(), "application/x-protobuf")
+                    return
+                if path.endswith("/api/public/scores"):
+                    try:
+                        data = json.loads(body or b"{}")
+                    except ValueError:
+                        data = {"_raw": body.decode("utf-8", "replace")}
+                    items = data if isinstance(data, list) else [data]
+                    with rec._lock:
+                        rec.scores.extend(items)
+                    ids = [i.get("id", "score") if isinstance(i, dict) else "score" for i in items]
+                    self._reply(202, json.dumps({"ids": ids}).encode(), "application/json")
+                    return
+                self._reply(200, b"{}", "application/json")
 
-    def by_name(self, name: str) -> list[dict]:
-        return [s for s in self.spans if s["name"] == name]
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="langfuse-receiver", daemon=True).start()
+        return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
 
-    def __enter__(self) -> "OTLPReceiver":
-        return self
+    def __enter__(self) -> "LangfuseReceiver":
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    # -- queries -----------------------------------------------------------------------------
+    def clear(self) -> None:
+        with self._lock:
+            self.spans.clear()
+            self.scores.clear()
+            self.requests.clear()
+
+    def spans_named(self, name: str) -> list[Span]:
+        with self._lock:
+            return [s for s in self.spans if s.name == name]
+
+    def scores_for(self, trace_id: str) -> list[dict]:
+        with self._lock:
+            return [s for s in self.scores if s.get("traceId") == trace_id]
+
+    def trace(self, trace_id: str) -> list[Span]:
+        with self._lock:
+            return [s for s in self.spans if s.trace_id == trace_id]
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            v = predicate()
+            if v:
+                return v
+            time.sleep(0.05)
+        raise AssertionError("timed out waiting for the receiver")
