@@ -168,7 +168,8 @@ def _detect(table: Table, column: Column) -> _Det | None:  # noqa: C901 (one fla
         return None
     # ---- things that are strings by nature --------------------------------------------
     if isstr:
-        if _m(r"e_?mail", s) and not _m(r"(promotion|opt|flag|verified|confirmed|status)$", s):
+        if _m(r"e_?mail", s) and not _m(r"(promotion|opt|flag|verified|confirmed|status)$", s) \
+                and (L is None or L >= 6):  # TPC-DS p_channel_email CHAR(1) is a Y/N flag
             return D("email")
         if _m(r"(^|_)(password|passwd|pwd|pass_?hash|password_?hash|password_?salt|hash|salt|checksum|digest|token|md5|sha\d*|secret)$", s):
             return D("hash")
@@ -243,6 +244,8 @@ def _detect(table: Table, column: Column) -> _Det | None:  # noqa: C901 (one fla
             return D("locale_code")
         if _m(r"(^|_)(language|lang|language_?name|language_?code|lang_?code|spoken_?language)$", s):
             return D("language_code") if ((L is not None and L <= 3) or s.endswith("code")) else D("language")
+        if _m(r"(^|_)(day_?name|weekday|weekday_?name|day_?of_?week)$", s):
+            return D("weekday")
         if _m(r"(^|_)(time_?zone|tz|tz_?name|timezone_?name)$", s):
             return D("timezone")
         if _m(r"(^|_)(colou?r|colou?r_?name)$", s):
@@ -382,6 +385,8 @@ def _detect(table: Table, column: Column) -> _Det | None:  # noqa: C901 (one fla
             return D("small_int", lo=0, hi=23)
         if _m(r"(^|_)(minute|min|start_?min|end_?min|second|sec)$", s) and k != Kind.FLOAT:
             return D("small_int", lo=0, hi=59)
+        if _m(r"(rental_?duration|duration_?days|loan_?days|lead_?time|lead_?time_?days)$", s):
+            return D("quantity", big=False)
         if _m(r"(milliseconds|millis|duration_?ms|length_?ms)$", s):
             return D("measure", median=240_000, sigma=0.35, lo=30_000)
         if _m(r"(^|_)(length|duration|runtime|running_?time|minutes)$", s):
@@ -515,7 +520,7 @@ def _name_by_entity(table: Table, column: Column, ent: str) -> _Det | None:
     if ent in ("language", "culture"):
         return _Det("language")
     if ent == "currency":
-        return _Det("currency_code")
+        return _Det("currency_name")
     if ent in ("genre",):
         return _Det("genre")
     if ent in ("shift",):
@@ -1640,6 +1645,8 @@ KINDS: dict[str, KindSpec] = {
     "priority": KindSpec(_static("priority", 0.8), STR, pooled=True),
     "text": KindSpec(gen_text, STR, pooled=True),
     "currency_code": KindSpec(gen_currency, STR, pooled=True),
+    "currency_name": KindSpec(_static("currency_name", 1.2), STR, pooled=True),
+    "weekday": KindSpec(_static("weekday", 0.0), STR, pooled=True),
     "language": KindSpec(_static("language", 1.2), STR, pooled=True),
     "language_code": KindSpec(_static("language_code", 1.2), STR, pooled=True),
     "locale_code": KindSpec(gen_locale_code, STR, pooled=True),

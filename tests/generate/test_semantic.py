@@ -195,6 +195,10 @@ CORPUS = [
     ("Physician", "Name", VC(30), "full_name"),
     ("Procedures", "Cost", T("float"), "price"),
     ("takes", "grade", VC(2), "rating"),
+    ("Currency", "Name", VC(50), "currency_name"),
+    ("date_dim", "d_day_name", T("string", 9, fixed=True), "weekday"),
+    ("promotion", "p_channel_email", T("string", 1, fixed=True), None),
+    ("film", "rental_duration", T("int", bits=8), "quantity"),
     # type does not fit the meaning
     ("things", "name", T("int"), None),
     ("things", "email", T("int"), None),
@@ -240,7 +244,7 @@ PEOPLE = table(
     ("customer_id", T("int")), ("first_name", VC(40)), ("last_name", VC(40)), ("email", VC(80)),
     ("username", VC(30)), ("birth_date", T("date")), ("hire_date", T("date")),
     ("created_at", T("timestamp")), ("updated_at", T("timestamp")),
-    ("order_date", T("date")), ("ship_date", T("date")), ("country", VC(40)), ("city", VC(40)),
+    ("order_date", T("date")), ("ship_date", T("date")), ("city", VC(40)),
     ("gender", T("string", 1, fixed=True)), ("salary", T("decimal", precision=8, scale=2)),
     ("discount", T("decimal", precision=2, scale=2)), ("price", T("decimal", precision=10, scale=2)),
     ("quantity", T("int", bits=16)), ("is_active", T("bool")), ("country_code", T("string", 2, fixed=True)),
@@ -254,7 +258,10 @@ def test_depends():
     assert semantic_depends(PEOPLE, col("updated_at")) == ("created_at",)
     assert semantic_depends(PEOPLE, col("ship_date")) == ("order_date",)
     assert semantic_depends(PEOPLE, col("hire_date")) == ("birth_date",)
-    assert semantic_depends(PEOPLE, col("city")) == ("country",)
+    assert semantic_depends(PEOPLE, col("city")) == ()
+    addr = table("address", ("city", VC(40)), ("country", VC(40)), ("phone", VC(20)))
+    assert semantic_depends(addr, addr.column("city")) == ("country",)
+    assert semantic_depends(addr, addr.column("phone")) == ("country",)
     assert semantic_depends(PEOPLE, col("first_name")) == ()
     emp = table("dept_emp", ("from_date", T("date")), ("to_date", T("date")))
     assert semantic_depends(emp, emp.column("to_date")) == ("from_date",)
