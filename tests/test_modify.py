@@ -432,37 +432,36 @@ def test_instruction_without_llm_gives_a_notice_and_sql_still_works(ds):
 
 
 # --------------------------------------------------------------------------- Langfuse tracing
-from fakes.langfuse_receiver import OTLPReceiver  # noqa: E402
+from fakes.langfuse_receiver import LangfuseReceiver  # noqa: E402
 
 
 def test_model_calls_traced_in_langfuse(ds, llm):
     from synthtalk_jupyter.chat.tracing import Tracer
 
-    with OTLPReceiver() as otlp:
+    with LangfuseReceiver() as lf:
         s = llm_settings(llm).replace(langfuse_public_key="pk-synthtalk-modify-test", langfuse_secret_key="sk-test",
-                                      langfuse_base_url=otlp.url)
+                                      langfuse_base_url=lf.base_url)
         llm.add(answer("UPDATE orders SET state = 'x' WHERE id = 1"), answer(DECEMBER),
                 answer("DROP TABLE orders"))
         mod.modify(ds, "orders", "cancel 30% of December orders", settings=s)
         with pytest.raises(SQLRefused):
             mod.modify(ds, "orders", "drop it", settings=s)
         Tracer(s).flush()
-        roots = otlp.by_name("modify")
-        assert len(roots) == 2
+        roots = lf.wait_for(lambda: len(lf.spans_named("modify")) == 2 and lf.spans_named("modify"))
         for root in roots:
-            assert root["attrs"]["langfuse.observation.type"] == "agent"
-            assert root["attrs"]["langfuse.trace.name"] == "synthtalk.modify"
-            assert root["attrs"]["session.id"].startswith("synthtalk-")
-            assert "shop" in root["attrs"]["langfuse.trace.tags"]
-        first = roots[0]["trace"] if "cancel" in roots[0]["attrs"]["langfuse.observation.input"] else roots[1]["trace"]
-        gens = [sp for sp in otlp.spans if sp["trace"] == first and sp["attrs"].get("langfuse.observation.type")
-                == "generation"]
-        assert sorted(g["name"] for g in gens) == ["modify-propose", "modify-repair"]
+            assert root.type == "agent"
+            assert root.attributes["langfuse.trace.name"] == "synthtalk.modify"
+            assert root.attributes["session.id"].startswith("synthtalk-")
+            assert "shop" in root.attributes["langfuse.trace.tags"]
+        first = next(r for r in roots if "cancel" in r.attributes["langfuse.observation.input"])
+        spans = lf.trace(first.trace_id)
+        gens = [sp for sp in spans if sp.type == "generation"]
+        assert sorted(g.name for g in gens) == ["modify-propose", "modify-repair"]
         for g in gens:
-            assert g["attrs"]["langfuse.observation.model.name"] == "fake-model"
-            assert json.loads(g["attrs"]["langfuse.observation.usage_details"])["input"] > 0
-        tools = [sp for sp in otlp.by_name("apply-sql") if sp["trace"] == first]
-        assert len(tools) == 2  # the failing statement, then the repaired one
-        # the refused DDL: an ERROR span and an unsafe_sql score
-        assert any("unsafe_sql" in json.dumps(sc) for sc in otlp.scores) or any(
-            "unsafe_sql" in json.dumps(sp["attrs"]) for sp in otlp.spans)
+            assert g.parent_id == first.span_id
+            assert g.attributes["langfuse.observation.model.name"] == "fake-model"
+            assert g.json_attr("langfuse.observation.usage_details")["input"] > 0
+        assert [sp.type for sp in spans if sp.name == "apply-sql"] == ["tool", "tool"]  # failing, then repaired
+        assert "rows_changed" in first.attributes["langfuse.observation.output"]
+        # the refused DDL: an unsafe_sql score on its trace
+        lf.wait_for(lambda: any(m == "POST" and "scores" in path for m, path, _ in lf.requests))

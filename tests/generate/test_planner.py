@@ -186,22 +186,21 @@ def test_without_llm_a_notice(store):
 
 
 def test_planner_call_traced_in_langfuse(llm):
-    from fakes.langfuse_receiver import OTLPReceiver
+    from fakes.langfuse_receiver import LangfuseReceiver
     from synthtalk_jupyter.chat.tracing import Tracer
 
     schema = parse_ddl(DDL, "postgres")
-    with OTLPReceiver() as otlp:
+    with LangfuseReceiver() as lf:
         s = settings_for(llm).replace(langfuse_public_key="pk-synthtalk-planner-test", langfuse_secret_key="sk",
-                                      langfuse_base_url=otlp.url)
+                                      langfuse_base_url=lf.base_url)
         llm.add(GOOD)
         planner.plan_spec(schema, PROMPT, temperature=0.8, settings=s)
         Tracer(s).flush()
-        root = otlp.by_name("plan")[0]
-        assert root["attrs"]["langfuse.trace.name"] == "synthtalk.plan"
-        assert "weights" in root["attrs"]["langfuse.observation.output"]
-        gen = otlp.by_name("plan-spec")[0]
-        assert gen["parent"] == root["id"]
-        assert gen["attrs"]["langfuse.observation.type"] == "generation"
-        assert gen["attrs"]["langfuse.observation.model.name"] == "fake-model"
-        assert json.loads(gen["attrs"]["langfuse.observation.model.parameters"])["temperature"] == 0.8
-        assert json.loads(gen["attrs"]["langfuse.observation.usage_details"])["output"] > 0
+        root = lf.wait_for(lambda: lf.spans_named("plan"))[0]
+        assert root.attributes["langfuse.trace.name"] == "synthtalk.plan"
+        assert "weights" in root.attributes["langfuse.observation.output"]
+        gen = lf.spans_named("plan-spec")[0]
+        assert gen.parent_id == root.span_id and gen.type == "generation"
+        assert gen.attributes["langfuse.observation.model.name"] == "fake-model"
+        assert gen.json_attr("langfuse.observation.model.parameters")["temperature"] == 0.8
+        assert gen.json_attr("langfuse.observation.usage_details")["output"] > 0
