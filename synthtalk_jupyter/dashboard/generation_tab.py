@@ -185,9 +185,9 @@ class TablePanel(widgets.VBox):
         self.instruction = classed(widgets.Textarea(
             placeholder=f"Describe a change to {table}, e.g. “make 10% of the rows inactive”",
             layout=widgets.Layout(width="100%", height="64px")), "st-instruction")
-        self.submit = button("Submit", "st-primary", icon="magic")
-        self.undo = button("Undo", icon="undo", tooltip="Restore the previous version of the dataset")
-        self.history = button("History", icon="history", tooltip="List the versions of the dataset")
+        self.submit = button("Submit", "st-primary", "st-submit", icon="magic")
+        self.undo = button("Undo", "st-undo", icon="undo", tooltip="Restore the previous version of the dataset")
+        self.history = button("History", "st-history-btn", icon="history", tooltip="List the versions of the dataset")
         self.message = html()
         self.history_box = html()
         self.submit.on_click(lambda _b: self.tab.modify(self.table, self.instruction.value, self.mode.value == "SQL"))
@@ -255,7 +255,7 @@ class GenerationTab(widgets.VBox):
 
         # -- stored datasets
         self.stored = widgets.Dropdown(options=[], layout=widgets.Layout(width="260px"))
-        self.open_button = button("Open", icon="folder-open")
+        self.open_button = button("Open", "st-open", icon="folder-open")
         self.refresh_button = button("", "st-ghost", icon="refresh", tooltip="Refresh the list")
         self.open_button.on_click(lambda _b: self.open_stored())
         self.refresh_button.on_click(lambda _b: self.refresh_stored())
@@ -281,7 +281,7 @@ class GenerationTab(widgets.VBox):
         self.temperature = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.1, readout_format=".1f",
                                                layout=widgets.Layout(width="100%"))
         self.seed = widgets.Text(value="42", placeholder="random", layout=widgets.Layout(width="100%"))
-        self.generate_button = button("Generate", "st-primary", "st-big", icon="bolt")
+        self.generate_button = button("Generate", "st-primary", "st-big", "st-generate", icon="bolt")
         self.generate_button.on_click(lambda _b: self.generate())
         self.progress = classed(widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="100%")),
                                 "st-progress")

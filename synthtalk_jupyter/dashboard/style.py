@@ -47,7 +47,7 @@ CSS = r"""
 .st-app .st-nav.jupyter-button i{width:20px;margin-right:8px;color:#94a3b8;}
 .st-app .st-nav.st-active.jupyter-button{background:var(--st-accent-soft);color:var(--st-accent-dark);font-weight:600;}
 .st-app .st-nav.st-active.jupyter-button i{color:var(--st-accent);}
-.st-app .st-side-foot{margin-top:auto;font-size:12px;color:var(--st-muted);padding:12px;border-top:1px solid var(--st-line);}
+.st-app .st-side-foot,.st-app .widget-html.st-side-foot{margin-top:auto;font-size:12px;color:var(--st-muted);padding:12px;border-top:1px solid var(--st-line);}
 /* ---------- content ---------- */
 .st-app .st-content{flex:1 1 auto;padding:22px 26px 30px;min-width:0;}
 .st-app .st-page{gap:16px;min-width:0;}
@@ -77,6 +77,7 @@ CSS = r"""
 .st-app .widget-slider .ui-slider .ui-slider-range{background:var(--st-accent);}
 .st-app .widget-slider .ui-slider .ui-slider-handle{border-color:var(--st-accent);}
 .st-app .widget-readout{font-size:13px;color:var(--st-text);}
+.st-app .widget-text,.st-app .widget-password,.st-app .widget-dropdown,.st-app .widget-textarea{height:auto;}
 /* ---------- buttons ---------- */
 .st-app .jupyter-button{border-radius:8px;font-family:inherit;font-size:13.5px;font-weight:550;height:36px;padding:0 14px;
   background:#fff;color:#334155;border:1px solid #cbd5e1;box-shadow:none;}
@@ -89,6 +90,11 @@ CSS = r"""
 .st-app .jupyter-button:disabled{opacity:.55;cursor:not-allowed;}
 .st-app .widget-upload.jupyter-button{background:var(--st-accent-soft);color:var(--st-accent-dark);border:1px dashed #a5b4fc;}
 .st-app .widget-upload.jupyter-button:hover:enabled{background:#e0e7ff;}
+.st-app .st-mode .widget-toggle-button{height:30px;font-size:12.5px;margin:0 0 0 -1px;border-radius:0;}
+.st-app .st-mode .widget-toggle-button:first-child{border-radius:8px 0 0 8px;}
+.st-app .st-mode .widget-toggle-button:last-child{border-radius:0 8px 8px 0;}
+.st-app .st-mode .widget-toggle-button.mod-active{background:var(--st-accent-soft);color:var(--st-accent-dark);border-color:#a5b4fc;
+  box-shadow:none;z-index:1;}
 /* ---------- progress ---------- */
 .st-app .st-progress{width:100%;}
 .st-app .st-progress .progress{height:8px !important;border-radius:999px;background:#e2e8f0;overflow:hidden;}

@@ -66,7 +66,7 @@ class Turn:
         self.status = html('<div class="st-thinking"><span class="st-spinner"></span> Thinking…</div>')
         self.answer = html("", "st-answer")
         self.sql = classed(widgets.Textarea(layout=widgets.Layout(width="100%", height="96px")), "st-sql")
-        self.rerun = button("Re-run", icon="play", tooltip="Run the edited SQL (read-only sandbox)")
+        self.rerun = button("Re-run", "st-rerun", icon="play", tooltip="Run the edited SQL (read-only sandbox)")
         self.rerun.on_click(lambda _b: self.tab.rerun(self))
         self.sql_note = html("", "st-status")
         self.sql_box = vbox([html('<span class="st-section-label">SQL</span>'), self.sql,
@@ -200,7 +200,7 @@ class TalkTab(widgets.VBox):
         self.dataset.observe(self._dataset_changed, "value")
         self.refresh_button = button("", "st-ghost", icon="refresh", tooltip="Refresh the list of datasets")
         self.refresh_button.on_click(lambda _b: self.refresh())
-        self.new_button = button("New conversation", icon="plus")
+        self.new_button = button("New conversation", "st-new", icon="plus")
         self.new_button.on_click(lambda _b: self.new_conversation())
         self.info = html()
 
@@ -210,7 +210,7 @@ class TalkTab(widgets.VBox):
         self.empty_box = vbox([self.empty, self.suggestions], "st-empty-box")
         self.question = classed(widgets.Textarea(placeholder="Ask a question about your data…",
                                                  layout=widgets.Layout(width="100%", height="64px")), "st-question")
-        self.send_button = button("Send", "st-primary", "st-big", icon="paper-plane")
+        self.send_button = button("Send", "st-primary", "st-big", "st-send", icon="paper-plane")
         self.send_button.on_click(lambda _b: self.send())
         composer = hbox([self.question, self.send_button], "st-composer")
         self.status = html()
