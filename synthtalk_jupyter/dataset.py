@@ -153,6 +153,32 @@ class Dataset:
         from .export.inserts import dataset_to_sql
         return dataset_to_sql(self, path, dialect=dialect, **kwargs)
 
+    # -- changes: validated, versioned, undoable (the logic lives in modify.py) ---------------
+    def modify(self, table: str, instruction: str | None = None, *, sql: str | None = None,
+               settings: Any = None) -> Any:
+        """Change ``table`` by an instruction (the LLM proposes SQL) or by ``sql`` (no LLM); checked,
+        run in one transaction, validated (rolled back unless zero violations), versioned."""
+        from .modify import modify
+        return modify(self, table, instruction, sql=sql, settings=settings)
+
+    def undo(self) -> Any:
+        """Restore the contents before the latest modification (exactly)."""
+        from .modify import undo
+        return undo(self)
+
+    def history(self) -> Any:
+        """Every version: generation, modifications (instruction, SQL, rows changed), undos."""
+        from .modify import history
+        return history(self)
+
+    def save_spec(self, path: str | Path) -> Path:
+        """Write the generation spec used (YAML for .yaml/.yml, else JSON) to reuse without an LLM."""
+        from .generate.planner import dataset_spec, save_spec
+        spec = dataset_spec(self)
+        if spec is None:
+            raise StoreError(f"Dataset {self.name!r} was generated from the DDL alone: it has no spec to save")
+        return save_spec(spec, path)
+
 
 def _string(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
