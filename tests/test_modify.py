@@ -465,3 +465,19 @@ def test_model_calls_traced_in_langfuse(ds, llm):
         assert "rows_changed" in first.attributes["langfuse.observation.output"]
         # the refused DDL: an unsafe_sql score on its trace
         lf.wait_for(lambda: any(m == "POST" and "scores" in path for m, path, _ in lf.requests))
+
+
+def test_dataset_methods_delegate(ds, tmp_path):
+    before = snapshot(ds)
+    change = ds.modify("orders", "cancel December orders", sql=DECEMBER)
+    assert change.instruction == "cancel December orders" and ds.version == change.version
+    assert [v.action for v in ds.history()] == ["generate", "modify"]
+    assert "cancel December orders" in str(ds.history()) and "<table>" in ds.history()._repr_html_()
+    assert "valid" in change._repr_html_()
+    ds.undo()
+    assert_same(before, snapshot(ds))
+    with pytest.raises(SynthTalkError, match="no spec"):
+        ds.save_spec(tmp_path / "x.yaml")
+
+
+from synthtalk_jupyter.errors import SynthTalkError  # noqa: E402
