@@ -76,6 +76,11 @@ class Dataset:
             self._schema = parse_ddl(self._info.source, self._info.dialect or None)
         return self._schema
 
+    def _repr_html_(self) -> str:
+        from .display import dataset_html
+
+        return dataset_html(self, limit=getattr(self, "display_limit", 10))
+
     def __repr__(self) -> str:
         return (f"<Dataset {self.name!r}: {len(self.tables)} tables, "
                 f"{sum(self.row_counts.values()):,} rows, store {self.store.path}>")

@@ -97,6 +97,11 @@ class ChatResult:
     def error(self) -> str | None:
         return self.reason if self.status == "error" else None
 
+    def _repr_html_(self) -> str:
+        from ..display import chat_html
+
+        return chat_html(self, limit=getattr(self, "display_limit", 20))
+
     def __repr__(self) -> str:
         bits = [f"status={self.status!r}"]
         if self.blocked:
