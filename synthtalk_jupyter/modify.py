@@ -219,6 +219,8 @@ def _cte_names(stmt: exp.Expression) -> set[str]:
 
 def _check_one(stmt, schema: Schema, target: Table, allowed_targets: list[str], dataset: str, shown: str,
                safe_funcs: frozenset[str], safe_table_funcs: frozenset[str], checked: CheckedSQL) -> None:
+    if isinstance(stmt, exp.Literal) and stmt.is_string:
+        raise _refuse("The SQL is one quoted string: remove the quotes around the statement.", shown)
     if not isinstance(stmt, _CHANGE_TYPES):
         kind = next((name for cls, name in _KIND_NAMES.items() if isinstance(stmt, cls)), None)
         if kind is None:
