@@ -64,7 +64,7 @@ except Exception:  # noqa: BLE001
 
 NULL_RATIO = 0.05  # nullable non-key columns
 FK_NULL_RATIO = 0.07  # nullable FKs
-RESIDUAL_ROUNDS = 6
+RESIDUAL_ROUNDS = 30
 
 __all__ = ["generate_tables", "GenerationOptions", "GenerationResult"]
 
@@ -593,7 +593,7 @@ class _Engine:
         try:
             con.register("_chunk", tbl)
             try:
-                res = con.execute(f"SELECT ({sql}) AS v FROM _chunk").to_arrow_table()
+                res = con.sql(f"SELECT ({sql}) AS v FROM _chunk").to_arrow_table()
             except duckdb.Error as e:
                 raise SpecError(f"sql expression failed in DuckDB: {e}", table=g.table.key, column=c.name) from None
         finally:
@@ -688,13 +688,13 @@ class _Engine:
                 out: dict[str, np.ndarray] = {}
                 sel = ", ".join(f"COALESCE(({p}), TRUE) AS \"c{i}\"" for i, p in enumerate(preds.values()))
                 try:
-                    res = con.execute(f"SELECT {sel} FROM _chunk").to_arrow_table()
+                    res = con.sql(f"SELECT {sel} FROM _chunk").to_arrow_table()
                     for i, label in enumerate(preds):
                         out[label] = ~res.column(i).to_numpy(zero_copy_only=False).astype(bool)
                 except duckdb.Error:
                     for label in list(preds):
                         try:
-                            res = con.execute(f"SELECT COALESCE(({preds[label]}), TRUE) FROM _chunk").to_arrow_table()
+                            res = con.sql(f"SELECT COALESCE(({preds[label]}), TRUE) FROM _chunk").to_arrow_table()
                             out[label] = ~res.column(0).to_numpy(zero_copy_only=False).astype(bool)
                         except duckdb.Error as e:
                             self._note_once(f"table {t.key}: CHECK {label} cannot be evaluated on generated rows "
@@ -707,10 +707,20 @@ class _Engine:
             if not preds:
                 return
             fails = evaluate()
+            best = None
+            stale = 0
             for rnd in range(1, RESIDUAL_ROUNDS + 1):
                 bad_labels = [lb for lb, m in fails.items() if m.any()]
                 if not bad_labels:
                     return
+                total_bad = int(sum(fails[lb].sum() for lb in bad_labels))
+                if best is not None and total_bad >= best:
+                    stale += 1
+                    if stale >= 4:
+                        break
+                else:
+                    stale = 0
+                    best = total_bad
                 regen: dict[str, np.ndarray] = {}
                 for lb in bad_labels:
                     for cname in g.pred_cols.get(lb, []):
@@ -724,8 +734,11 @@ class _Engine:
                     m = regen.get(low(c.name))
                     if m is None:
                         continue
-                    new = self.column_values(g, c, ci, rows, cols, round_=rnd)
-                    cols[low(c.name)] = pc.if_else(pa.array(m), new, cols[low(c.name)])
+                    idx = np.nonzero(m)[0]
+                    sub_idx = pa.array(idx)
+                    sub_cols = {k: v.take(sub_idx) for k, v in cols.items()}
+                    new = self.column_values(g, c, ci, rows[idx], sub_cols, round_=rnd)
+                    cols[low(c.name)] = _scatter(cols[low(c.name)], idx, new)
                 if g.orderings:
                     self.fix_orderings(g, cols, ci)
                 fails = evaluate()
@@ -770,6 +783,16 @@ def _units_in(arr: pa.Array, col: Column) -> tuple[np.ndarray, np.ndarray]:
         s = decimal_ps(col.type)[1]
         return u.astype(np.float64) / 10 ** s, nulls
     return u.astype(np.float64) if col.type.kind in (Kind.INT, Kind.FLOAT) else u, nulls
+
+
+def _scatter(orig: pa.Array, idx: np.ndarray, new: pa.Array) -> pa.Array:
+    """``orig`` with positions ``idx`` replaced by ``new`` (vectorised)."""
+    n = len(orig)
+    if new.type != orig.type:
+        new = new.cast(orig.type)
+    take = np.arange(n, dtype=np.int64)
+    take[idx] = n + np.arange(len(idx), dtype=np.int64)
+    return pa.concat_arrays([orig, new]).take(pa.array(take))
 
 
 def _in_domain(u: np.ndarray, col: Column, rule: Any) -> np.ndarray:

@@ -349,7 +349,14 @@ class Domain:
             return ok
         return (u >= self.lo) & (u <= self.hi)
 
-    def nth(self, idx: np.ndarray, step: int = 1) -> np.ndarray:
+    def first(self, count: int, step: int = 1) -> Any:
+        """Where index coding starts: the plausible window when ``count`` values fit from there."""
+        base = self.lo if self.bounded_lo else max(self.lo, self.dlo)
+        if self.integral and base + (max(count, 1) - 1) * step > self.hi:
+            base = self.lo
+        return base
+
+    def nth(self, idx: np.ndarray, step: int = 1, base: Any = None) -> np.ndarray:
         """The idx-th value of the domain (idx < capacity//step), for index coding."""
         idx = np.asarray(idx, dtype=np.int64)
         if self.ranges:
@@ -357,11 +364,10 @@ class Domain:
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
             which = np.searchsorted(np.cumsum(sizes), idx, side="right")
             which = np.minimum(which, len(sizes) - 1)
-            base = np.array([int(a) for a, _ in self.ranges], dtype=np.int64)
-            return base[which] + (idx - starts[which]) * step
-        base = self.lo if self.bounded_lo else max(self.lo, self.dlo)
-        if self.integral and base + (idx.max(initial=0)) * step > self.hi:
-            base = self.lo
+            base_r = np.array([int(a) for a, _ in self.ranges], dtype=np.int64)
+            return base_r[which] + (idx - starts[which]) * step
+        if base is None:
+            base = self.lo if self.bounded_lo else max(self.lo, self.dlo)
         if self.integral:
             return int(base) + idx * step
         return float(base) + idx.astype(np.float64) * step
@@ -583,6 +589,8 @@ def _parse_pattern(p: str, i: int = 0, stop: str = "") -> tuple[list, int]:
         c = p[i]
         if c in stop:
             break
+        if c == ")":
+            raise PatternError(f"unbalanced ) in pattern {p!r}")
         if c == "|":
             alts.append([])
             i += 1
@@ -784,6 +792,9 @@ class IndexCoder:
             if self.domain.ranges and self.step != 1:
                 self.step = 1
                 self.capacity = cap
+            self.base = self.domain.first(min(self.needed, self.capacity), self.step)
+            if self.domain.integral and not self.domain.ranges:
+                self.capacity = int(max(0, (self.domain.hi - self.base) // self.step + 1))
             return
         if k == Kind.SET:
             m = min(len(self.ct.values), 20)
@@ -811,13 +822,13 @@ class IndexCoder:
         self.min_len = _rule_get(rule, "min_length") or 0
         w10 = len(str(self.needed))
         if L is None or L >= w10:
-            self.base, self.width = 10, w10
+            self.radix, self.width = 10, w10
             if L is not None:
                 self.width = max(self.width, min(self.min_len, L))
             self.width = min(self.width, 18)
             self.capacity = 10 ** self.width - 1
         else:
-            self.base = 36
+            self.radix = 36
             w36 = 1
             while 36 ** w36 < self.needed and w36 < L:
                 w36 += 1
@@ -838,6 +849,7 @@ class IndexCoder:
         if st > self.step and (d.hi - max(d.lo, d.dlo)) // st >= size:
             self.step = st
             self.capacity = size
+            self.base = d.first(size, self.step)
 
     def encode(self, idx: np.ndarray) -> pa.Array:
         idx = np.asarray(idx, dtype=np.int64)
@@ -848,7 +860,7 @@ class IndexCoder:
             out = vals.take(pa.array(idx))
             return out.cast(t) if out.type != t else out
         if k in ORDERED_KINDS:
-            return units_to_arrow(self.domain.nth(idx, self.step), self.ct)
+            return units_to_arrow(self.domain.nth(idx, self.step, self.base), self.ct)
         if k == Kind.SET:
             vals = list(self.ct.values)[:20]
             return set_strings(idx, vals)
@@ -866,7 +878,7 @@ class IndexCoder:
         if k == Kind.ARRAY:
             return pa.ListArray.from_arrays(pa.array(np.arange(len(idx) + 1, dtype=np.int32)),
                                             pa.array(idx + 1).cast(t.value_type, safe=False))
-        code = zpad(idx + 1, self.width) if self.base == 10 else base36(idx, self.width)
+        code = zpad(idx + 1, self.width) if self.radix == 10 else base36(idx, self.width)
         if k == Kind.JSON:
             return concat_strings('{"id": "', code, '"}')
         if k == Kind.GEOMETRY:
@@ -965,8 +977,14 @@ def random_values(col: Column, n: int, rng: np.random.Generator, rule: Any = Non
     if k in ORDERED_KINDS:
         d = domain or Domain(col, rule, temperature)
         u = d.sample(n, rng, dist, params, temperature)
-        if k == Kind.DECIMAL and dist in (None, "uniform") and not d.ranges and d.scale > 0:
-            pass
+        excluded = _rule_get(rule, "excluded")
+        if excluded:
+            ex = python_to_units(col, excluded)
+            for _ in range(8):
+                bad = np.nonzero(np.isin(u, ex))[0]
+                if not len(bad):
+                    break
+                u[bad] = d.sample(len(bad), rng, None, None, temperature)
         return units_to_arrow(u, ct)
     if k == Kind.BOOL:
         return pa.array(rng.random(n) < 0.5, type=pa.bool_())
