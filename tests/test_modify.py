@@ -86,6 +86,7 @@ REFUSED = {
     "WITH orders AS (SELECT 1) UPDATE customer SET tier = 'gold'": "CTE",
     "INSERT INTO orders SELECT * FROM df": "not a table",
     "": "No SQL",
+    "'UPDATE orders SET total = 1'": "remove the quotes",
 }
 
 
