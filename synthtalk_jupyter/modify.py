@@ -924,6 +924,38 @@ def propose_sql(ds, table: str, instruction: str, *, settings, client, messages:
     return proposal, messages + [{"role": "assistant", "content": text}], text
 
 
+def propose(ds, table: str, instruction: str, *, settings=None, client=None) -> Proposal:
+    """Only ask the model (traced): the statements it proposes, checked but NOT applied.
+
+    For a two-step UI (show the SQL, then Apply): ``p = propose(ds, "orders", text)``, show
+    ``p.statements`` / ``p.explanation``, then ``apply_sql(ds, "orders", ";\\n".join(p.statements),
+    instruction=text, explanation=p.explanation, source="llm")``. Raises :class:`SQLRefused` when the
+    proposal would be refused anyway.
+    """
+    from .config import get_settings
+    from .generate import planner
+
+    settings = settings or get_settings()
+    key = ds.table_key(table) if hasattr(ds, "table_key") else table
+    if not settings.llm_configured:
+        raise ModificationError(NO_LLM.format(ds=ds.name, table=key), table=key)
+    client = client or planner._client(settings)
+    with planner.traced("modify-propose", settings=settings, dataset=ds.name,
+                        input={"table": key, "instruction": instruction}) as (tracer, root):
+        proposal, _, _ = propose_sql(ds, key, instruction, settings=settings, client=client, tracer=tracer)
+        statements = [s.strip().rstrip(";") for s in proposal.statements if s and s.strip()]
+        if statements:
+            try:
+                check_sql(";\n".join(statements), ds.schema, key, dataset=ds.name)
+            except SQLRefused as e:
+                if tracer is not None:
+                    tracer.score_blocked("unsafe_sql", comment=e.message[:500])
+                raise SQLRefused(f"The model's SQL was refused: {e.message}\nProposed SQL:\n"
+                                 + ";\n".join(statements) + ";", statement=e.statement, table=e.table or key) from None
+        root.update(output={"statements": statements, "explanation": proposal.explanation})
+    return Proposal(statements=statements, explanation=proposal.explanation)
+
+
 def modify_by_instruction(ds, table: str, instruction: str, *, settings=None, client=None) -> Change:
     """The LLM proposes SQL for ``instruction``; it goes through :func:`apply_sql` like any SQL.
 

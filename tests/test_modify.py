@@ -482,3 +482,16 @@ def test_dataset_methods_delegate(ds, tmp_path):
 
 
 from synthtalk_jupyter.errors import SynthTalkError  # noqa: E402
+
+
+def test_propose_then_apply(ds, llm):
+    llm.add(answer(DECEMBER, explanation="December orders, 30%"), answer("DROP TABLE orders"))
+    before = snapshot(ds)
+    p = mod.propose(ds, "orders", "cancel 30% of December orders", settings=llm_settings(llm))
+    assert p.statements == [DECEMBER] and p.explanation == "December orders, 30%"
+    assert_same(before, snapshot(ds))  # nothing applied yet
+    change = mod.apply_sql(ds, "orders", ";\n".join(p.statements), instruction="cancel 30% of December orders",
+                           explanation=p.explanation, source="llm")
+    assert change.source == "llm" and mod.history(ds)[-1].source == "llm"
+    with pytest.raises(SQLRefused, match="refused"):
+        mod.propose(ds, "orders", "drop it", settings=llm_settings(llm))
