@@ -31,7 +31,7 @@ def _error_html(message: str, title: str = "Error") -> HTML:
 
 
 @magics_class
-class SynthTalkMagics(Magics, Configurable):
+class SynthTalk(Magics, Configurable):
     """Magics for synthetic data generation and talking to data."""
 
     rows = CInt(1000, help="Default number of rows per table.").tag(config=True)
@@ -71,6 +71,18 @@ class SynthTalkMagics(Magics, Configurable):
     def _show_error(self, exc: BaseException, title: str = "Error"):
         display(_error_html(str(exc), title))
 
+    def _parse(self, magic, argstring: str):
+        """Parse options; ``--help``/``-h`` prints the magic's help. None means: stop here."""
+        tokens = argstring.split()
+        if "--help" in tokens or "-h" in tokens:
+            print(magic.__doc__)
+            return None
+        try:
+            return parse_argstring(magic, argstring)
+        except Exception as exc:  # argparse errors arrive as IPython UsageError
+            self._show_error(SynthTalkError(f"{exc}. See --help."), "Bad options")
+            return None
+
     # ------------------------------------------------------------------ generate
     @magic_arguments()
     @argument("name", nargs="?", default=None, help="Dataset name (default: synth).")
@@ -100,12 +112,8 @@ class SynthTalkMagics(Magics, Configurable):
         Line form: ``%ddl_generate --file schema.sql shop --rows 500``.
         Returns the Dataset (``ds = _``).
         """
-        try:
-            args = parse_argstring(self.ddl_generate, line)
-        except SystemExit:  # --help or bad options: argparse already printed
-            return None
-        except Exception as exc:
-            self._show_error(exc, "Bad options")
+        args = self._parse(self.ddl_generate, line)
+        if args is None:
             return None
         try:
             if cell is None and not args.file:
@@ -157,12 +165,8 @@ class SynthTalkMagics(Magics, Configurable):
         ``%ddl_modify --undo shop`` · ``%ddl_modify --history shop``
         """
         opts, instruction = _split_leading_options(line, takes_value={"--sql"}, positional=1)
-        try:
-            args = parse_argstring(self.ddl_modify, opts)
-        except SystemExit:
-            return None
-        except Exception as exc:
-            self._show_error(exc, "Bad options")
+        args = self._parse(self.ddl_modify, opts)
+        if args is None:
             return None
         if cell and cell.strip():
             if args.sql == "":
@@ -215,12 +219,8 @@ class SynthTalkMagics(Magics, Configurable):
         ``%chat --reset`` · ``%chat --dataset shop``
         """
         opts, text = _split_leading_options(line, takes_value={"--dataset"})
-        try:
-            args = parse_argstring(self.chat, opts)
-        except SystemExit:
-            return None
-        except Exception as exc:
-            self._show_error(exc, "Bad options")
+        args = self._parse(self.chat, opts)
+        if args is None:
             return None
         if cell and cell.strip():
             text = (text + "\n" + cell).strip()
@@ -290,9 +290,8 @@ class SynthTalkMagics(Magics, Configurable):
     @line_magic
     def ddl_datasets(self, line: str = ""):
         """List the datasets in the store; open or drop one."""
-        try:
-            args = parse_argstring(self.ddl_datasets, line)
-        except SystemExit:
+        args = self._parse(self.ddl_datasets, line)
+        if args is None:
             return None
         try:
             if args.drop:
@@ -358,12 +357,14 @@ def _next_token(text: str) -> tuple[str, str]:
     return tok, remainder.strip()
 
 
-_loaded: SynthTalkMagics | None = None
+SynthTalkMagics = SynthTalk  # the conventional name for a Magics class
+
+_loaded: SynthTalk | None = None
 
 
 def load_ipython_extension(ip):
     global _loaded
-    magics = SynthTalkMagics(shell=ip)
+    magics = SynthTalk(shell=ip)
     ip.register_magics(magics)
     if magics not in ip.configurables:
         ip.configurables.append(magics)

@@ -33,6 +33,9 @@ CREATE TABLE orders (
 @pytest.fixture(scope="module")
 def ip():
     shell = get_ipython()
+    # a notebook front-end renders HTML; the terminal test shell only plain text by default
+    shell.display_formatter.active_types = ["text/plain", "text/html"]
+    shell.display_formatter.formatters["text/html"].enabled = True
     shell.run_line_magic("load_ext", "synthtalk_jupyter")
     return shell
 
