@@ -25,19 +25,25 @@ path runs:
 
 Version design (snapshot before write, per changed table)
 ---------------------------------------------------------
-``_synthtalk_versions.versions`` holds one row per successful modification of a dataset
-(``dataset``, ``version`` 1, 2, ...). Before the statements run, each table the
-statements write to is copied whole (``CREATE TABLE ... AS SELECT *``, insertion order
-kept) to ``_synthtalk_versions."<dataset>@<version>@<table>"``. ``undo`` restores those
-tables (``DELETE`` + ``INSERT ... SELECT *`` from the snapshot, in one transaction), so
-the previous contents come back exactly, row order included; it then drops the snapshots
-and marks the version ``undone`` (history keeps it, greyed). Undo can be repeated back to
-the generated data. Only changed tables are copied (copy-on-write per table, per version);
-DuckDB compresses the copies; dropping a dataset drops its versions
-(:func:`drop_versions`). Everything lives in the store's DuckDB file, so history and undo
-survive a kernel restart or a store reopen. The dataset identity (its creation stamp
-in the store's metadata, when the store has one) is recorded with each version, so a
-dataset regenerated under the same name never inherits old versions.
+Versions are rows of the store's ``_synthtalk.versions`` log, next to the ``generate`` rows the
+store writes: ``action='modify'`` with a JSON detail (table, instruction, SQL as given and as
+executed, rows changed per table, the model's explanation, ``source`` sql/llm, snapshot names,
+``status`` applied/undone) and ``action='undo'`` (which version it reverted). Version numbers
+are the dataset's monotonic counter (``_synthtalk.datasets.version``, also updated with the new
+row counts), never reused.
+
+Before the statements run, every table they write to is copied whole
+(``CREATE TABLE ... AS SELECT *``, insertion order kept) to
+``_synthtalk_versions."<dataset>@<version>@<table>"``, in the same transaction as the change.
+``undo`` restores those tables (``DELETE`` + ``INSERT ... SELECT *`` from the snapshot, one
+transaction), so the previous contents come back exactly, row order included; it then drops the
+snapshots, marks the version ``undone`` and logs an ``undo`` row. Undo can be repeated back to the
+generated data, and never crosses a ``generate`` row: a dataset regenerated under the same name
+starts a new history. Snapshots nobody can undo to any more (undone, dropped or regenerated
+datasets) are garbage-collected at the next change. Only changed tables are copied
+(copy-on-write per table, per version; DuckDB compresses them): a one-row UPDATE of a 6 M-row
+table costs a copy of that table, the price of an exact, simple undo. Everything lives in the
+store's DuckDB file, so history and undo survive a kernel restart or a store reopen.
 """
 
 from __future__ import annotations
