@@ -672,14 +672,31 @@ def _rejected(ds, key: str, bad: list, checked: CheckedSQL) -> ModificationRejec
         return ModificationRejected(f"The change to {ds.name}.{key} was rolled back: validation did not pass.",
                                     table=key, sql=checked.text)
     first = bad[0]
-    lines = "\n".join(f"  - {v.table}: {v.constraint}: {v.count:,} {v.detail}".rstrip() for v in bad)
+    lines = "\n".join(f"  - {v.table}: {_label(ds, v)}: {v.count:,} {v.detail}".rstrip() for v in bad)
     msg = (f"The change to {ds.name}.{key} was rolled back, the data is unchanged: it would break "
-           f"{first.constraint} on table {first.table} ({first.count:,} {first.detail or 'violating rows'}).")
+           f"{_label(ds, first)} on table {first.table} ({first.count:,} {first.detail or 'violating rows'}).")
     if len(bad) > 1:
         msg += f"\nAll violations:\n{lines}"
     err = ModificationRejected(msg, violations=bad, sql=checked.text)
     err.table, err.constraint = first.table, first.constraint
     return err
+
+
+def _label(ds, finding) -> str:
+    """The validator's label, plus the expression of a CHECK (``CHECK check_1 (total >= 0)``)."""
+    label = finding.constraint
+    if finding.kind != "check":
+        return label
+    try:
+        from .generate.checks import check_label
+
+        t = ds.schema.tables[finding.table]
+        for i, chk in enumerate(t.checks):
+            if label == "CHECK " + check_label(t, chk, i):
+                return f"{label} ({chk.sql})"
+    except Exception:  # noqa: BLE001 - a label is enough
+        pass
+    return label
 
 
 def _refill_computed(con, ds, schema: Schema, tables: list[str]) -> list[str]:
