@@ -26,7 +26,7 @@ from .context import schema_context
 from .guard import GuardResult, check_input, mask_pii
 from .llm import NOT_CONFIGURED, make_client, to_llm_error
 from .result import ChatEvent, ChatResult, ToolCall
-from .sandbox import QueryFailed, QueryResult, Sandbox
+from .sandbox import QueryFailed, QueryResult, Sandbox, shared_sandbox
 from .session import PROCESS_SESSION_ID, ChatSession, get_session
 from .sqlmode import emit
 from .tracing import Tracer
@@ -173,9 +173,6 @@ class _Turn:
                 log.exception("chat turn failed")
                 out = self.failed(to_llm_error(e, s) if isinstance(e, openai.OpenAIError)
                                   else f"The turn failed unexpectedly: {type(e).__name__}: {e}")
-            finally:
-                if self.sandbox is not None:
-                    self.sandbox.close()
             root.update(output=self.res.text, metadata={"status": self.res.status, "sql": self.res.sql,
                                                         "blocked": self.res.blocked, "category": self.res.category})
         self.res.elapsed_ms = (time.perf_counter() - self.t0) * 1000
@@ -209,7 +206,7 @@ class _Turn:
             verdict = self._judge(client, text)
             if verdict is not None and not verdict.allowed:
                 return self.blocked(verdict)
-        self.sandbox = Sandbox(self.ds, row_cap=s.row_cap, timeout=s.query_timeout, memory_limit=s.memory_limit)
+        self.sandbox = shared_sandbox(self.ds, memory_limit=s.memory_limit)
         system = SYSTEM_PROMPT.format(today=_dt.date.today().isoformat(), schema=schema_context(self.ds))
         messages: list[dict] = [{"role": "system", "content": system}]
         messages += self.session.messages(limit=s.history_turns)
@@ -368,7 +365,7 @@ class _Turn:
             checked = self.sandbox.check(sql)
             self.emit("status", text="running the query")
             self.emit("sql", sql=checked.sql)
-            q = self.sandbox.execute(checked)
+            q = self.sandbox.execute(checked, row_cap=self.s.row_cap, timeout=self.s.query_timeout)
         except SQLRefused as e:
             tc.ok, tc.refused, tc.error = False, True, e.message
             self.emit("sql_error", sql=sql, reason=e.message, refused=True)
@@ -443,10 +440,33 @@ class _Turn:
         return None
 
 
+_warm_started = False
+
+
+def _warm_imports() -> None:
+    """Import Seaborn in the background while the model thinks (a cold import takes seconds)."""
+    global _warm_started
+    if _warm_started:
+        return
+    _warm_started = True
+
+    def run() -> None:
+        try:
+            import seaborn  # noqa: F401
+            from matplotlib.figure import Figure  # noqa: F401
+        except Exception:  # pragma: no cover
+            pass
+
+    import threading
+
+    threading.Thread(target=run, name="synthtalk-warm-imports", daemon=True).start()
+
+
 def ask(question: str, dataset, *, session: ChatSession | None = None, settings: Settings | None = None,
         on_event: Callable[[ChatEvent], None] | None = None) -> ChatResult:
     """Answer ``question`` about ``dataset``; never raises (see ``ChatResult.status``)."""
     s = settings or get_settings()
+    _warm_imports()
     if session is None:
         session = get_session(getattr(dataset, "name", None))
     return _Turn(question if isinstance(question, str) else str(question), dataset, session, s, on_event).run()

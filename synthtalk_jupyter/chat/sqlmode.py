@@ -9,7 +9,7 @@ from typing import Callable
 from ..config import Settings, get_settings
 from ..errors import SQLRefused
 from .result import ChatEvent, ChatResult, ToolCall
-from .sandbox import QueryFailed, Sandbox
+from .sandbox import QueryFailed, Sandbox, shared_sandbox
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,12 @@ def run_sql(sql: str, dataset, *, settings: Settings | None = None,
         emit(on_event, ChatEvent("error", reason=res.reason))
         emit(on_event, ChatEvent("done", result=res))
         return res
-    own = sandbox is None
-    sb = sandbox or Sandbox(dataset, row_cap=s.row_cap, timeout=s.query_timeout, memory_limit=s.memory_limit)
+    sb = sandbox or shared_sandbox(dataset, memory_limit=s.memory_limit)
     call = ToolCall(name="run_sql", arguments={"sql": sql})
     try:
         checked = sb.check(sql)
         emit(on_event, ChatEvent("sql", sql=checked.sql))
-        q = sb.execute(checked)
+        q = sb.execute(checked, row_cap=s.row_cap, timeout=s.query_timeout)
     except SQLRefused as e:
         call.ok, call.refused, call.error = False, True, e.message
         res.status, res.blocked, res.category, res.reason = "blocked", True, "unsafe_sql", e.message
@@ -61,9 +60,6 @@ def run_sql(sql: str, dataset, *, settings: Settings | None = None,
         res.text = f"{q.row_count} row{'s' if q.row_count != 1 else ''}" + (
             f" (first {q.row_count} shown; more rows exist)" if q.truncated else "")
         emit(on_event, ChatEvent("table", sql=q.sql, df=res.df, row_count=q.row_count, truncated=q.truncated))
-    finally:
-        if own:
-            sb.close()
     res.tool_calls.append(call)
     res.elapsed_ms = (time.perf_counter() - t0) * 1000
     emit(on_event, ChatEvent("done", result=res))
