@@ -164,10 +164,11 @@ class SynthTalk(Magics, Configurable):
         ``%ddl_modify shop.orders --sql "UPDATE orders SET status = 'cancelled' WHERE ..."``
         ``%ddl_modify --undo shop`` · ``%ddl_modify --history shop``
         """
-        opts, instruction = _split_leading_options(line, takes_value={"--sql"}, positional=1)
+        opts, instruction, values = _split_leading_options(line, takes_value={"--sql"}, positional=1)
         args = self._parse(self.ddl_modify, opts)
         if args is None:
             return None
+        args.sql = values.get("--sql")
         if cell and cell.strip():
             if args.sql == "":
                 args.sql = cell
@@ -218,10 +219,11 @@ class SynthTalk(Magics, Configurable):
         ``%chat --sql SELECT status, count(*) FROM orders GROUP BY 1``
         ``%chat --reset`` · ``%chat --dataset shop``
         """
-        opts, text = _split_leading_options(line, takes_value={"--dataset"})
+        opts, text, values = _split_leading_options(line, takes_value={"--dataset"})
         args = self._parse(self.chat, opts)
         if args is None:
             return None
+        args.dataset = values.get("--dataset") or None
         if cell and cell.strip():
             text = (text + "\n" + cell).strip()
         try:
@@ -312,18 +314,24 @@ class SynthTalk(Magics, Configurable):
 
 
 def spec_html(ds) -> str:
-    spec = getattr(ds, "spec", None)
+    from .generate.planner import dataset_spec, spec_to_yaml
+
+    spec = dataset_spec(ds)
     if spec is None:
         return f'{CSS}<div class="stj stj-muted">No spec: <code>{esc(ds.name)}</code> was generated from the DDL alone.</div>'
-    text = spec.model_dump_json(indent=2, exclude_none=True) if hasattr(spec, "model_dump_json") else str(spec)
-    return f'{CSS}<div class="stj"><div class="stj-title">Generation spec</div><pre class="stj-sql">{esc(text)}</pre></div>'
+    return (f'{CSS}<div class="stj"><div class="stj-title">Generation spec</div>'
+            f'<pre class="stj-sql">{esc(spec_to_yaml(spec))}</pre>'
+            f'<div class="stj-note">save it with ds.save_spec("spec.yaml") and reuse it with --spec</div></div>')
 
 
-def _split_leading_options(line: str, takes_value: set[str] = frozenset(), positional: int = 0) -> tuple[str, str]:
+def _split_leading_options(line: str, takes_value: set[str] = frozenset(), positional: int = 0
+                            ) -> tuple[str, str, dict[str, str]]:
     """Split ``--opts [positional…] free text`` so free text (questions, SQL with quotes or
-    ``--`` comments) never goes through argparse."""
+    ``--`` comments) never goes through argparse. Values of ``takes_value`` options are
+    returned apart (unquoted), the rest is an argstring for argparse."""
     rest = line.strip()
     opts: list[str] = []
+    values: dict[str, str] = {}
     taken = 0
     while rest:
         if rest.startswith("-"):
@@ -331,11 +339,14 @@ def _split_leading_options(line: str, takes_value: set[str] = frozenset(), posit
                 tok, remainder = _next_token(rest)
             except ValueError:
                 break
-            opts.append(tok)
             rest = remainder
-            if tok in takes_value and rest:
-                val, rest = _next_token(rest)
-                opts.append(val)
+            if tok in takes_value:
+                if rest and not rest.startswith("--"):
+                    values[tok], rest = _next_token(rest)
+                else:
+                    values[tok] = ""
+                continue
+            opts.append(tok)
             continue
         if taken < positional:
             tok, rest = _next_token(rest)
@@ -343,7 +354,7 @@ def _split_leading_options(line: str, takes_value: set[str] = frozenset(), posit
             taken += 1
             continue
         break
-    return " ".join(shlex.quote(o) for o in opts), rest
+    return " ".join(shlex.quote(o) for o in opts), rest, values
 
 
 def _next_token(text: str) -> tuple[str, str]:

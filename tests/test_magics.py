@@ -60,10 +60,12 @@ def test_parse_rows():
 
 
 def test_free_text_never_goes_through_argparse():
-    opts, text = _split_leading_options("--dataset shop what's the -- top customer?", {"--dataset"})
-    assert opts == "--dataset shop" and text == "what's the -- top customer?"
-    opts, text = _split_leading_options('shop.orders --sql "UPDATE orders SET status = \'paid\'"', {"--sql"}, 1)
-    assert "shop.orders" in opts and "UPDATE orders" in opts and text == ""
+    opts, text, values = _split_leading_options("--dataset shop what's the -- top customer?", {"--dataset"})
+    assert opts == "" and values == {"--dataset": "shop"} and text == "what's the -- top customer?"
+    opts, text, values = _split_leading_options(
+        'shop.orders --sql "UPDATE orders SET status = \'paid\' -- note"', {"--sql"}, 1)
+    assert opts == "shop.orders" and text == ""
+    assert values["--sql"] == "UPDATE orders SET status = 'paid' -- note"
 
 
 def test_generate_cell_magic_returns_dataset(ip):
@@ -150,3 +152,25 @@ def test_datasets_magic_lists_and_opens(ip):
 def test_public_api_matches_the_magic(tmp_path):
     ds = synthtalk_jupyter.generate(SHOP, "plain", rows=15, seed=5)
     assert ds.tables == ["customer", "orders"] and ds.validate().ok
+
+
+def test_modify_line_form_with_quoted_sql_then_undo(ip):
+    ip.run_cell_magic("ddl_generate", "mod --rows 30 --seed 1", SHOP)
+    change = ip.run_line_magic("ddl_modify", "mod.orders --sql \"UPDATE orders SET status = 'paid'\"")
+    assert change is not None
+    df = api.open_dataset("mod").df("orders")
+    assert set(df["status"]) == {"paid"}
+    with capture_output():
+        ip.run_line_magic("ddl_modify", "--undo mod")
+    assert set(api.open_dataset("mod").df("orders")["status"]) != {"paid"}
+
+
+def test_modify_that_breaks_a_check_is_rolled_back_with_the_constraint_named(ip):
+    ip.run_cell_magic("ddl_generate", "chk --rows 30 --seed 1", SHOP)
+    before = api.open_dataset("chk").df("orders")
+    with capture_output() as cap:
+        out = ip.run_cell_magic("ddl_modify", "chk.orders --sql", "UPDATE orders SET total = -5")
+    assert out is None
+    text = html_of(cap)
+    assert "Change not applied" in text and "total" in text
+    assert api.open_dataset("chk").df("orders").equals(before)
