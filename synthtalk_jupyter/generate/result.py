@@ -19,6 +19,7 @@ class GenerationOptions:
     spec: Any = None  # generate.spec.GenerationSpec | None
     chunk_rows: int = 500_000
     progress: bool = False  # tqdm.auto bar when the work takes more than about a second
+    workers: int = 0  # threads generating chunks ahead (0 = auto, 1 = none); output does not depend on it
 
 
 @dataclass
