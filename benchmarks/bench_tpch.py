@@ -34,8 +34,8 @@ import json, resource, subprocess, sys, time
 t0 = time.perf_counter()
 rc = subprocess.run(sys.argv[1:]).returncode
 wall = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-print(json.dumps({"rc": rc, "wall": wall, "rss_mb": rss / 1024}))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": rc, "wall": wall, "rss_mb": ru.ru_maxrss / 1024, "cpu": ru.ru_utime + ru.ru_stime}))
 """
 
 
@@ -58,7 +58,7 @@ def worker(scale: float, out: Path, chunk_rows: int) -> None:
     schema = parse_ddl(DDL.read_text(encoding="utf-8"))
     result = generate_tables(schema, GenerationOptions(rows=row_counts(scale), seed=1, chunk_rows=chunk_rows))
     out.mkdir(parents=True, exist_ok=True)
-    q: queue.Queue = queue.Queue(maxsize=4)
+    q: queue.Queue = queue.Queue(maxsize=2)
     err: list[BaseException] = []
 
     def write() -> None:
@@ -132,25 +132,28 @@ def main() -> None:
                      "--out", str(ours_dir), "--chunk-rows", str(a.chunk_rows)])
         ours.append(r)
         size_ours = dir_size(ours_dir)
-        line = f"run {run + 1}: synthtalk {r['wall']:.2f} s, {r['rss_mb']:.0f} MB"
+        line = f"run {run + 1}: synthtalk {r['wall']:.2f} s (cpu {r['cpu']:.1f} s), {r['rss_mb']:.0f} MB"
         if tpchgen and not a.skip_tpchgen:
             theirs_dir.mkdir(parents=True, exist_ok=True)
             t = measure([tpchgen, "csv", "-s", scale_arg, "-o", str(theirs_dir)])
             theirs.append(t)
             size_theirs = dir_size(theirs_dir)
-            line += f" | tpchgen-cli {t['wall']:.2f} s, {t['rss_mb']:.0f} MB"
+            line += f" | tpchgen-cli {t['wall']:.2f} s (cpu {t['cpu']:.1f} s), {t['rss_mb']:.0f} MB"
         print(line, flush=True)
     rows = sum(row_counts(a.scale).values())
     med = statistics.median(x["wall"] for x in ours)
     rss = max(x["rss_mb"] for x in ours)
     print(f"\nTPC-H scale {scale_arg}: {rows:,} rows, CSV, {a.runs} run(s), {os.cpu_count()} CPU(s)")
-    print(f"  synthtalk   : median {med:6.2f} s  peak RSS {rss:6.0f} MB  output {size_ours / 1e6:7.0f} MB "
-          f"({rows / med / 1e6:.2f} M rows/s)")
+    cpu = statistics.median(x["cpu"] for x in ours)
+    print(f"  synthtalk   : median {med:6.2f} s  cpu {cpu:6.1f} s  peak RSS {rss:6.0f} MB  "
+          f"output {size_ours / 1e6:7.0f} MB ({rows / med / 1e6:.2f} M rows/s)")
     if theirs:
         tmed = statistics.median(x["wall"] for x in theirs)
         trss = max(x["rss_mb"] for x in theirs)
-        print(f"  tpchgen-cli : median {tmed:6.2f} s  peak RSS {trss:6.0f} MB  output {size_theirs / 1e6:7.0f} MB")
-        print(f"  ratio synthtalk / tpchgen-cli: {med / tmed:.2f}x  (target < 2.3x, goal 1x)")
+        tcpu = statistics.median(x["cpu"] for x in theirs)
+        print(f"  tpchgen-cli : median {tmed:6.2f} s  cpu {tcpu:6.1f} s  peak RSS {trss:6.0f} MB  "
+              f"output {size_theirs / 1e6:7.0f} MB")
+        print(f"  ratio synthtalk / tpchgen-cli: {med / tmed:.2f}x wall, {cpu / tcpu:.2f}x cpu  (target < 2.3x, goal 1x)")
     if a.out is None:
         shutil.rmtree(base, ignore_errors=True)
 

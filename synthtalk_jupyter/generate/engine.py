@@ -27,6 +27,7 @@ are independent and reproducible, and ``result.chunks()`` can be iterated again.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -411,19 +412,55 @@ class _Engine:
                 bar = tqdm(total=total, unit="rows", desc="generating", delay=1.0, leave=False)
             except Exception:  # noqa: BLE001
                 bar = None
+        tasks: list[tuple[str, int, int, int]] = []
+        for key in self.order:
+            n = self.row_counts[key]
+            if n <= 0:
+                tasks.append((key, -1, 0, 0))
+            for ci, r0 in enumerate(range(0, n, self.chunk_rows)):
+                tasks.append((key, ci, r0, min(n, r0 + self.chunk_rows)))
+
+        def run(task: tuple[str, int, int, int]) -> pa.RecordBatch:
+            key, ci, r0, r1 = task
+            if ci < 0:
+                return self._empty_batch(self.gens[key])
+            return self.chunk(self.gens[key], ci, r0, r1)
+
+        workers = int(self.options.workers or 0)
+        if workers <= 0:
+            workers = min(4, os.cpu_count() or 1)
+        workers = min(workers, max(1, len(tasks)))
         try:
-            for key in self.order:
-                g = self.gens[key]
-                n = self.row_counts[key]
-                if n <= 0:
-                    yield key, self._empty_batch(g)
-                    continue
-                for ci, r0 in enumerate(range(0, n, self.chunk_rows)):
-                    r1 = min(n, r0 + self.chunk_rows)
-                    batch = self.chunk(g, ci, r0, r1)
+            if workers <= 1:
+                for task in tasks:
+                    batch = run(task)
                     if bar is not None:
-                        bar.update(r1 - r0)
-                    yield key, batch
+                        bar.update(batch.num_rows)
+                    yield task[0], batch
+                return
+            from collections import deque
+            from concurrent.futures import ThreadPoolExecutor
+            ex = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="synthtalk-gen")
+            pending: deque = deque()
+            it = iter(tasks)
+            try:
+                for task in it:
+                    pending.append((task, ex.submit(run, task)))
+                    if len(pending) > workers:
+                        break
+                while pending:
+                    task, fut = pending.popleft()
+                    batch = fut.result()
+                    nxt = next(it, None)
+                    if nxt is not None:
+                        pending.append((nxt, ex.submit(run, nxt)))
+                    if bar is not None:
+                        bar.update(batch.num_rows)
+                    yield task[0], batch
+            finally:
+                for _, fut in pending:
+                    fut.cancel()
+                ex.shutdown(wait=True)
         finally:
             if bar is not None:
                 bar.close()

@@ -518,8 +518,9 @@ def word_pool(rng: np.random.Generator, size: int, min_words: int, max_words: in
 
 def fit_string_lengths(arr: pa.Array, max_len: int | None, min_len: int | None = None) -> pa.Array:
     if max_len is not None and len(arr):
-        lens = pc.utf8_length(arr)
-        mx = pc.max(lens).as_py()
+        mx = pc.max(pc.binary_length(arr)).as_py()  # bytes >= characters: cheap first test
+        if mx is not None and mx > max_len:
+            mx = pc.max(pc.utf8_length(arr)).as_py()
         if mx is not None and mx > max_len:
             arr = pc.utf8_slice_codeunits(arr, 0, max_len)
             arr = pc.utf8_rtrim_whitespace(arr)
@@ -1095,6 +1096,15 @@ def cast_to(arr: pa.Array, col: Column) -> pa.Array:
     try:
         if k == Kind.DECIMAL and not pa.types.is_decimal(arr.type):
             _, s = decimal_ps(col.type)
+            if pa.types.is_floating(arr.type) or pa.types.is_integer(arr.type):
+                x = arr.to_numpy(zero_copy_only=False).astype(np.float64) if arr.null_count == 0 else \
+                    pc.fill_null(arr.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
+                p = decimal_ps(col.type)[0]
+                u = np.rint(x * 10.0 ** s)
+                lim = 10.0 ** p - 1
+                if np.isfinite(u).all() and np.abs(u).max(initial=0) <= min(lim, 2.0 ** 53):
+                    mask = arr.is_null().to_numpy(zero_copy_only=False) if arr.null_count else None
+                    return units_to_arrow(u.astype(np.int64), col.type, mask=mask)
             if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
                 arr = arr.cast(pa.float64())
             if pa.types.is_floating(arr.type):
@@ -1139,6 +1149,8 @@ def fit_values(arr: pa.Array, col: Column, rule: Any, rng: np.random.Generator, 
             arr = pc.if_else(ok, arr, repl)
         return arr
     if k in ORDERED_KINDS:
+        if rule is None and domain is None and (k != Kind.INT or ct.bits in (8, 16, 32, 64, None)):
+            return arr  # the Arrow type already bounds the values
         d = domain or Domain(col, rule, temperature)
         u, nulls = arrow_to_units(arr, ct)
         bad = ~d.contains(u) & ~nulls
