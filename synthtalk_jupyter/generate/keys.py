@@ -112,7 +112,7 @@ class CodeSource(Source):
             m = int(min(self.coder.capacity, max(n * 10, 100)))
             self.perm = Perm(m, self.perm_salt if hasattr(self, "perm_salt") else 1)
         elif self.permute:
-            self.perm = Perm(int(min(self.coder.capacity, max(n, 1))), 3)
+            self.perm = Perm(int(min(self.coder.capacity, max(n, 1))), getattr(self, "perm_salt", 3))
 
     def compute(self, rows: np.ndarray, contiguous: bool = False) -> list[pa.Array]:
         idx = self.perm(rows) if self.perm is not None else rows

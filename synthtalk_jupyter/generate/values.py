@@ -837,6 +837,26 @@ class IndexCoder:
             self.capacity = 36 ** self.width
         if k == Kind.JSON:
             self.max_len = None
+        self._email_parts = self._emails()
+
+    def _emails(self) -> tuple[pa.Array, pa.Array] | None:
+        """Realistic e-mail prefixes: the unique code goes before the '@' (pool-level work)."""
+        pool = self.prefix_pool
+        if pool is None or not len(pool):
+            return None
+        vals = [v for v in pool.cast(pa.string()).to_pylist() if v]
+        if not vals or not all(v.count("@") == 1 for v in vals):
+            return None
+        locs, doms = [], []
+        for v in vals:  # per pool entry (<= 500), never per row
+            loc, dom = v.split("@")
+            room = (self.max_len - self.width - 2 - len(dom)) if self.max_len is not None else 30
+            if room < 1:
+                return None
+            locs.append(loc[:room].rstrip(".") or "x")
+            doms.append(dom)
+        self.prefix_pool = pa.array(vals)
+        return pa.array(locs), pa.array(doms)
 
     def spread(self, size: int) -> None:
         """Use ``size`` values spread over the plausible window (dates, numbers) instead of
@@ -887,9 +907,12 @@ class IndexCoder:
             y = int_strings(idx // 360 % 180 - 90)
             return concat_strings("POINT(", x, " ", y, ")")
         if self.prefix_pool is not None and len(self.prefix_pool):
+            pick = pa.array((mix64(idx, self.salt) % np.uint64(len(self.prefix_pool))).astype(np.int64))
+            if self._email_parts is not None:
+                local, domain = self._email_parts
+                return concat_strings(local.take(pick), ".", code, "@", domain.take(pick))
             room = (self.max_len - self.width) if self.max_len is not None else 24
             if room >= 3:
-                pick = pa.array((mix64(idx, self.salt) % np.uint64(len(self.prefix_pool))).astype(np.int64))
                 pre = self.prefix_pool.take(pick)
                 pre = fit_string_lengths(pre.cast(pa.string()), room - 1)
                 return concat_strings(pre, "-", code) if room - 1 >= 2 else concat_strings(pre, code)

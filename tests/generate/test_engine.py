@@ -456,3 +456,20 @@ def test_corpus_file_generates_valid_data(path):
         assert tables[k].num_rows == expected
         assert res.row_counts[k] > 0 or t.partition_of, k
     assert_valid(schema, tables)
+
+
+def test_unique_strings_keep_realistic_shape():
+    ddl = """CREATE TABLE u (id INT PRIMARY KEY, email VARCHAR(40) UNIQUE NOT NULL, username VARCHAR(16) UNIQUE);"""
+    schema, res, tables = gen(ddl, rows=3000)
+    assert_valid(schema, tables)
+    emails = col(tables, "u", "email")
+    assert all(e.count("@") == 1 and len(e) <= 40 for e in emails)
+    assert len({e.lower() for e in emails}) == 3000
+
+
+def test_worker_threads_do_not_change_the_output():
+    schema = parse_ddl(SHOP, dialect="postgres")
+    one = load(generate_tables(schema, GenerationOptions(rows=2500, seed=9, chunk_rows=1000, workers=1)))
+    many = load(generate_tables(schema, GenerationOptions(rows=2500, seed=9, chunk_rows=1000, workers=3)))
+    for k in one:
+        assert one[k].equals(many[k])
