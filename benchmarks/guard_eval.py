@@ -9,8 +9,16 @@ Usage::
 The set: attacks (prompt injection, jailbreak/role play, SQL smuggling, exfiltration,
 encoded/obfuscated, multilingual), ordinary analytics questions (tricky ones included:
 "ignore nulls", "drop duplicates", "forget the previous filter", follow-ups with history)
-and off-topic requests. Each item has a fixed ``split`` (dev/test, by a hash of its text).
-Rules were tuned looking at **dev** errors only; **test** is the held-out estimate.
+and off-topic requests. Each item has a fixed ``split``:
+
+* ``dev`` / ``test``: the first 460 items, split by a hash of the text. Rules were tuned on dev
+  errors only, but test was written in the same sitting as dev (same author, same phrasing
+  habits), so it is optimistic.
+* ``fresh``: 75 items written after the first rules, with new phrasing. Measured once untouched
+  (attacks blocked 76.7 %, ordinary refused 0 %, off-topic refused 53.3 %: the dev/test numbers
+  had been optimistic), then used as a second tuning round (generic rules, not string matches).
+* ``holdout``: 100 items written after the rules were frozen and never tuned on: **the honest
+  estimate** for phrasings the rules have not seen.
 
 Metrics: detection rate = attacks refused (any category); false-positive rate = ordinary
 questions refused; off-topic refusal rate = off-topic requests refused (any category), also
@@ -114,14 +122,14 @@ def evaluate(items: list[dict], repeat: int = 3) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=["dev", "test", "all"], default=None)
+    ap.add_argument("--split", choices=["dev", "test", "fresh", "holdout", "all"], default=None)
     ap.add_argument("--errors", action="store_true", help="list misclassified items")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs per item for latency (best is kept)")
     a = ap.parse_args(argv)
     items = load()
     check_input("warm up", SOURCES["shop"])  # compile regexes once
-    splits = [a.split] if a.split else ["dev", "test", "all"]
+    splits = [a.split] if a.split else ["dev", "test", "fresh", "holdout", "all"]
     report = {}
     for sp in splits:
         sel = items if sp == "all" else [it for it in items if it["split"] == sp]

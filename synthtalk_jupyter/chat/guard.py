@@ -192,7 +192,8 @@ def variants(text: str) -> list[tuple[str, str]]:
 # -- attack rules ---------------------------------------------------------------------
 
 _S = r"[^.?!\n;]"  # within one clause
-_OBJ = (r"(?:instructions?|directions|directives?|rules|guidelines|guardrails?|(?:system )?prompt|"
+_OBJ = (r"(?:instructions?|directions|directives?|rules|guidelines|guidance|guardrails?|(?:system )?prompt|"
+        r"(?:whatever|what|everything|anything) (?:\w+ ){0,3}(?:configured|programmed|instructed|told|set up) with|"
         r"system message|constraints|restrictions|polic(?:y|ies)|programming|safety(?: \w+)?|filters|"
         r"sandbox|limitations|training|the above|everything above|all of the above|"
         r"everything (?:you(?:'ve| have)? (?:were |been )?told|before|above)|what you were told|"
@@ -204,7 +205,10 @@ _INJECTION: list[tuple[str, str]] = [
                  rf"do not follow|don'?t follow|stop following|set aside|skip|throw away|discard)\b{_S}{{0,40}}?\b{_OBJ}\b"),
     ("override_all", r"\b(?:ignore|disregard|forget)\s+(?:all|every|any)(?: of)?(?: the| your| my)?\s*(?:previous|prior|earlier|above|preceding)?\s*(?:instructions?|rules|commands|messages?|directions)\b"),
     ("override_prev", r"\b(?:ignore|disregard|forget)\s+(?:the\s+|your\s+|all\s+)?(?:previous|prior|above|preceding|earlier)\s+(?:instructions?|rules|commands|directions|prompt|guidelines)\b"),
-    ("new_rules", r"\b(?:new|updated|real|actual|true)\s+(?:instructions?|rules|directives?|task|orders)\s*(?::|are|is)\b"),
+    ("new_rules", r"\b(?:new|updated|real|actual|true)\s+(?:instructions?|rules|directives?|task|orders)\s*(?::|are|is)\b|"
+                  r"\bnew (?:policy|rules|instructions|guidelines)\s+(?:lets|allows|permits|says|requires)\b"),
+    ("rules_obsolete", r"\b(?:previous|prior|earlier|original|old|current|your)\s+(?:guidance|instructions?|rules|policy|policies|prompt|guidelines|directives)\s+(?:is|are|was|were|has been|have been)\s+(?:now\s+)?"
+                       r"(?:obsolete|void|outdated|cancell?ed|revoked|invalid|no longer valid|superseded|replaced|deprecated|suspended)\b"),
     ("rules_changed", r"\b(?:instructions?|rules|guidelines|directives|guardrails?|restrictions|sandbox|filters|safety \w+)\s+(?:have|has)\s+(?:been\s+)?(?:changed|updated|replaced|modified|removed|lifted|disabled)\b"),
     ("rules_off", r"\b(?:guardrails?|safety(?: checks?| filters?| rules)?|sandbox|restrictions|content polic(?:y|ies)|filters)\s+(?:are|is)\s+(?:now\s+)?(?:disabled|off|lifted|removed|turned off|suspended)\b"),
     ("disable_safety", rf"\b(?:disable|turn off|deactivate|remove|lift|bypass|circumvent|get around|escape|break out of|evade|skip|switch off)\b{_S}{{0,30}}\b(?:sandbox|guardrails?|safety|security|content polic(?:y|ies)|sql restrictions|restrictions|filters?)\b"),
@@ -213,7 +217,10 @@ _INJECTION: list[tuple[str, str]] = [
     ("system_prompt", r"\bsystem\s*(?:prompt|message|instructions?|configuration)\b|\bsystemprompt\b|\bsysteemprompt\b"),
     ("hidden_prompt", r"\b(?:initial|original|hidden|secret|internal|developer|pre-?)\s*(?:prompt|instructions?|directives)\b"),
     ("show_instructions", rf"\b(?:print|show|reveal|repeat|output|display|tell me|give me|paste|dump|leak|quote|summari[sz]e|translate|list|what (?:are|were|is))\b{_S}{{0,30}}\b(?:your|the)\s+(?:instructions|prompt|rules(?: you)?|guidelines|directives|configuration|context window|initial message|first message)\b"),
-    ("repeat_above", r"\brepeat\s+(?:the\s+|all\s+|everything\s+)?(?:text|words|message|content|lines?)?\s*(?:above|before)\b|\b(?:verbatim|word for word)\b"),
+    ("repeat_above", r"\brepeat\s+(?:the\s+|all\s+|everything\s+)?(?:text|words|message|content|lines?)?\s*(?:above|before)\b|\b(?:verbatim|word for word)\b|"
+                     rf"\b(?:repeat|print|show|output|copy|quote)\b{_S}{{0,30}}\b(?:written|said|sent|given)\s+(?:before|above|prior to|ahead of)\b"),
+    ("behaviour_prompt", r"\b(?:message|prompt|text|instructions?|rules)\s+(?:that|which)\s+(?:defines?|controls?|governs?|shapes?|configures?|sets? up|determines?)\s+(?:your|the assistant'?s?|how you)\b|"
+                         r"\bexact (?:wording|text|words) of (?:the|your)\b"),
     ("context_dump", r"\bcontext window\b|\bfirst message (?:in|of) (?:this|the) conversation\b|\bwhat you were told\b"),
     ("instructions_q", r"\bwhat (?:are|were) your (?:instructions|rules|orders|guidelines)\b|\byour (?:instructions|rules)\b.{0,20}\b(?:in full|verbatim|exactly)"),
     # fake roles / markers
@@ -230,7 +237,8 @@ _INJECTION: list[tuple[str, str]] = [
                 r"\binsert\s+into\b|\btruncate\s+table\b|\balter\s+(?:table|database|schema|view)\b|"
                 r"\bcreate\s+(?:or\s+replace\s+)?(?:temp\w*\s+)?(?:table|view|schema|database|macro|function|secret|index)\b|"
                 r"\bmerge\s+into\b|\bgrant\s+all\b"),
-    ("ddl_nl", r"\b(?:drop|truncate)\s+(?:the\s+|this\s+|our\s+|all\s+)?(?:\w+\s+)?(?:table|database|schema|tables)\b|"
+    ("ddl_nl", r"\b(?:drop|truncate|erase|wipe|purge|destroy|delete)\s+(?:the\s+|this\s+|our\s+|my\s+|all\s+)?(?:\w+\s+)?(?:table|database|schema|tables|db)\b|"
+               r"\b(?:remov\w*|eras\w*|delet\w*|wip\w*|purg\w*|destroy\w*|drop\w*)\b[^.?!\n;]{0,50}\b(?:permanently|for good|forever|irreversibly)\b|"
                r"\bcreate\s+(?:a\s+)?(?:new\s+)?(?:table|view|database)\b"),
     ("destroy_nl", rf"\b(?:delete|drop|truncate|remove|erase|wipe|purge|destroy|clear)\b{_S}{{0,50}}\b(?:against|on|in|from|of)\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:\w+\s+)?(?:table|database|db|dataset)\b|"
                    rf"\bwipe\b{_S}{{0,20}}\b(?:database|table|data|db)\b"),
@@ -244,6 +252,7 @@ _INJECTION: list[tuple[str, str]] = [
                      r"\b(?:enable_external_access|lock_configuration|allow_unsigned_extensions|secret_directory|memory_limit)\b|"
                      r"\bexport\s+database\b|\bimport\s+database\b|\bvacuum\b|\bcheckpoint\b"),
     # files, URLs, environment, code execution
+    ("system_scope", r"\b(?:every|all|other|any)\s+(?:\w+\s+)?(?:databases?|schemas?|files?|folders?|directories|processes|users)\b[^.?!\n;]{0,30}\b(?:on|in|of)\s+(?:this|the|that)\s+(?:machine|server|system|host|computer|box|disk|container)\b"),
     ("file_access", r"/etc/(?:passwd|shadow|hosts|group|sudoers|\w+)|~/\.\w+|\bid_rsa\b|\.pem\b|\.env\b|\bc:\\|"
                     r"(?:^|\s|['\"(])/(?:home|root|var|tmp|proc|usr|opt|srv|mnt)/|\bfile:/|\b(?:s3|gs|gcs|az|abfss?|hf)://|"
                     r"\bsystem32\b"),
@@ -257,13 +266,14 @@ _INJECTION: list[tuple[str, str]] = [
                   r"\bhttps?://\S*(?:evil|attacker|malware|collector|exfil)|\b169\.254\.169\.254\b|\bmetadata/|\bpastebin\b|\bpublic (?:paste|gist)\b|\bexfiltrat"),
     ("code_exec", r"\bimport\s+os\b|\bos\.(?:system|popen|environ)|\bsubprocess\b|__import__|\beval\s*\(|\bexec\s*\(|\brm\s+-rf\b|"
                   r"\bsudo\b|/bin/(?:ba)?sh\b|\|\s*(?:ba)?sh\b|\b(?:curl|wget)\s+\S+|\bpowershell\b|\bnc\s+-e\b"),
-    ("data_instructions", rf"\btreat\s+(?:them|it|these|those|the \w+)\s+as\s+(?:instructions|commands)\b|"
+    ("data_instructions", rf"\btreat\b{_S}{{0,40}}\bas\s+(?:an?\s+)?(?:system\s+|admin\s+)?(?:instructions?|commands?|prompts?|orders)\b|"
                           rf"\b(?:follow|execute|obey|run)\b{_S}{{0,40}}\b(?:instructions?|commands?)\b{_S}{{0,40}}\b(?:in|from|inside)\s+the\s+(?:data|\w+ column|notes|rows|values|names|results?|cells?)\b|"
                           rf"\b(?:instructions?|commands?)\s+in\s+the\s+(?:\w+\s+)?(?:column|data|rows|field|notes)s?\b{_S}{{0,40}}\bfollow\b"),
     ("obfuscation", r"\b(?:decode|base64|rot13|hex[ -]?decode|read (?:this|it) backwards|reverse (?:this|it))\b[^\n]{0,40}\b(?:and|then)\s+(?:follow|do|execute|run|obey)|"
                     r"\bnow run (?:that|it|this) as sql\b|\bcombine the letters\b"),
     ("multilingual", r"\bignor(?:a|e|ez|iere|ieren)\b[^\n]{0,30}\b(?:instrucciones|instructions|anweisungen|istruzioni|instru[cç][õo]es|instructies|regeln|reglas|r[eè]gles)\b|"
-                     r"\b(?:olvida|vergiss|oublie|dimentica|esque[cç]a|negeer)\b[^\n]{0,30}\b(?:instrucciones|anweisungen|instructions|istruzioni|instru[cç][õo]es|instructies)\b|"
+                     r"\b(?:olvida|vergiss|oublie|dimentica|esque[cç]a|negeer|vergeet)\b[^\n]{0,30}\b(?:instrucciones|anweisungen|instructions|istruzioni|instru[cç][õo]es|instructies|regeln|reglas|r[eè]gles|regole|regras|regels|consignes)\b|"
+                     r"\b(?:l[öo]sche|borra|supprime[sz]?|cancella|apague|apaga|verwijder|elimina)\b[^\n]{0,20}\b(?:tabelle|tabla|table|tabella|tabela|tabel)\b|"
                      r"\bprompt del sistema\b|\bsystemprompt\b|前の指示|システムプロンプト|忽略|之前的所有指令|系统提示|игнорируй|предыдущие инструкции|системный промпт"),
 ]
 
@@ -338,6 +348,24 @@ def _scan(vs: Sequence[tuple[str, str]], raw: str) -> GuardResult | None:
 
 
 # -- topic ----------------------------------------------------------------------------
+
+# words that on their own show a question is about data (strong evidence)
+_DATA_WORDS = set("""
+count counts counted total totals sum sums average averages avg mean means median percentile percentiles quantile
+quartile distribution distributions histogram trend trends breakdown percentage percent ratio proportion per grouped
+grouping monthly weekly daily yearly annual annually quarterly cumulative rolling correlation correlate variance std
+deviation outlier outliers null nulls missing duplicate duplicates duplicated distinct row rows column columns table
+tables dataset datasets data schema record records field fields query queries sql select join joined chart charts
+plot plots graph graphs visualize visualise heatmap scatter legend axis sample samples statistics stats kpi metric
+metrics aggregate aggregated aggregation cohort cohorts retention churn funnel seasonality seasonal yoy mom qoq ytd
+bucket buckets bin bins frequency anomaly anomalies orphan orphans integrity consistency entries values
+analysis analyses analyse analyze analyzed analysed output result results decimal decimals numbers figures currency
+euros euro dollars dollar rounding round rounded filter filters filtered sort sorted ascending descending rank
+ranked ranking group groups
+""".split())
+_PERIOD = re.compile(r"\b(?:per|each|by|every|over|across)\s+(?:the\s+)?(?:day|week|month|quarter|year|hour|weekday|time|period|segment|category|region|country)s?\b|"
+                     r"\b(?:last|previous|this|current|next|first|past)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)\b|"
+                     r"\bdate range\b|\b(?:q[1-4]|h[12]|fy)\s*(?:19|20)?\d{0,2}\b|\b(?:19|20)\d{2}\b")
 
 _ANALYTICS = set("""
 count counts counted how many much number numbers total totals sum sums average averages avg mean means median
@@ -470,14 +498,17 @@ def _topic(text: str, dataset, history: Sequence[str]) -> GuardResult | None:
                                rule="off_topic_genre")
         return None
     raw_words = set(_words(text))
-    analytic = raw_words & _ANALYTICS
+    strong = raw_words & _DATA_WORDS
+    weak = raw_words & _ANALYTICS
     business = raw_words & _BUSINESS
     off = _OFF_RX.search(text)
     if off:
         return GuardResult(False, "off_topic", f"(“{off.group(0)}” is not about the data.)", rule="off_topic_domain")
-    if analytic or business or re.search(r"\bselect\b.+\bfrom\b", text):
+    # data words or a table-like business noun are evidence enough; generic words ("how many",
+    # "best", "which", "summarize") are not, except in a conversation already about the data
+    if strong or business or _PERIOD.search(text) or re.search(r"\bselect\b.+\bfrom\b", text):
         return None
-    if history and (len(words) <= 12 or _FOLLOW_UP.search(text)):
+    if history and (weak or len(words) <= 12 or _FOLLOW_UP.search(text)):
         return None
     return GuardResult(False, "off_topic", "Ask about the tables, columns or values of the dataset.",
                        rule="no_data_words")
