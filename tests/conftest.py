@@ -29,9 +29,6 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = Path(__file__).resolve().parent
-if str(TESTS) not in sys.path:  # tests/handmade.py and friends, importable from sub-folders
-    sys.path.insert(0, str(TESTS))
 
 CORPUS = Path(os.environ.get("SYNTHTALK_CORPUS", ROOT.parent / "shared" / "ddl-corpus"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

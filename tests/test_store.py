@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import handmade
+from tests import handmade
 from synthtalk_jupyter.errors import StoreError
 from synthtalk_jupyter.schema.model import ColumnType, Kind
 from synthtalk_jupyter.store import Store, check_name, duckdb_type

@@ -152,6 +152,8 @@ class Literals:
             return self.text(",".join(str(x) for x in v))
         if isinstance(v, (bytes, bytearray, memoryview)):
             return self.bytes(bytes(v))
+        if isinstance(v, pa.MonthDayNano) or type(v).__name__ == "MonthDayNano":  # a tuple subclass
+            return self.interval(v.months, v.days, v.nanoseconds // 1000)
         if isinstance(v, (list, tuple)):
             return self.array(list(v), col)
         if isinstance(v, dict):
@@ -174,8 +176,6 @@ class Literals:
             return _s(_fmt_time(v, 3 if f == "tsql" else 6))
         if isinstance(v, dt.timedelta):
             return self.interval(0, v.days, v.seconds * 1_000_000 + v.microseconds)
-        if isinstance(v, pa.MonthDayNano) or type(v).__name__ == "MonthDayNano":
-            return self.interval(v.months, v.days, v.nanoseconds // 1000)
         if isinstance(v, uuid.UUID):
             return _s(str(v))
         if isinstance(v, str):
@@ -267,13 +267,13 @@ class _Deferred:
     reason: str = ""
 
 
-def _insertable(t: Table, fam: str) -> list[Column]:
+def _insertable(t: Table, source_fam: str) -> list[Column]:
     cols = []
     for c in t.columns:
         if c.is_generated:
             continue
-        if fam == "tsql" and (c.type.raw or "").strip("[] ").lower() in ("timestamp", "rowversion"):
-            continue  # the server writes these
+        if source_fam == "tsql" and (c.type.raw or "").strip("[] ").lower() in ("timestamp", "rowversion"):
+            continue  # SQL Server's TIMESTAMP is ROWVERSION: the server writes it
         cols.append(c)
     return cols
 
@@ -331,6 +331,7 @@ class InsertScript:
         self.schema = schema
         self.dialect = dialect or schema.dialect or ""
         self.fam = family(self.dialect)
+        self.source_fam = family(schema.dialect)
         self.render = _RENDER[self.fam]
         if self.fam == "tsql":
             batch_rows = min(batch_rows, 1000)  # SQL Server's VALUES limit
@@ -464,7 +465,7 @@ class InsertScript:
         return ""
 
     def _identity_cols(self, t: Table) -> list[Column]:
-        return [c for c in _insertable(t, self.fam) if c.identity]
+        return [c for c in _insertable(t, self.source_fam) if c.identity]
 
     def _table_start(self, t: Table) -> str:
         out = f"\n-- {t.qualified_name}\n"
@@ -485,7 +486,7 @@ class InsertScript:
 
     def _write_batch(self, w, t: Table, batch: pa.RecordBatch, updates: dict[str, list[pa.Table]]) -> None:
         present = {n.lower(): i for i, n in enumerate(batch.schema.names)}
-        cols = [c for c in _insertable(t, self.fam) if c.name.lower() in present]
+        cols = [c for c in _insertable(t, self.source_fam) if c.name.lower() in present]
         if not cols:
             return
         nulled = {c.lower() for d in self.deferred if d.table == t.key and d.how == "update" for c in d.fk.columns}
@@ -550,7 +551,7 @@ class InsertScript:
                 if key not in self.stats.rows:
                     continue
                 for c in self._identity_cols(t):
-                    m = re.search(r"nextval\s*\(\s*'((?:[^']|'')+)'", c.default or "", re.I)
+                    m = re.search(r"nextval\s*\(\s*(?:CAST\s*\(\s*)?'((?:[^']|'')+)'", c.default or "", re.I)
                     seq = (_s(m.group(1).replace("''", "'")) if m else
                            exp.Anonymous(this="pg_get_serial_sequence", expressions=[
                                # the table is parsed as SQL (case folded), the column is taken literally

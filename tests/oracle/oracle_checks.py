@@ -54,6 +54,34 @@ def pg_table_counts(db) -> dict[str, int]:
     return {t: int(n) for t, n in zip(tables, row)}
 
 
+_PG_SEQ_COLUMNS = r"""
+    SELECT c.oid::regclass::text, a.attname,
+           coalesce(pg_get_serial_sequence(c.oid::regclass::text, quote_ident(a.attname))::text,
+                    substring(pg_get_expr(d.adbin, d.adrelid) from 'nextval\(''([^'']+)''')) AS seq
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      AND a.attnum > 0 AND NOT a.attisdropped
+      AND (a.attidentity <> '' OR pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%')"""
+
+
+def pg_sequences_behind(db) -> list[str]:
+    """Serial / identity / nextval columns whose sequence would hand out a value already in the table."""
+    behind = []
+    for table, col, seq in db.query(_PG_SEQ_COLUMNS):
+        if not seq:
+            continue
+        q = '"' + col.replace('"', '""') + '"'
+        ok = db.query(f"SELECT coalesce((SELECT max({q}) FROM {table}), 0) < nextval('{seq}')")[0][0]
+        if ok != "t":
+            behind.append(f"{table}.{col} ({seq})")
+    return behind
+
+
+def pg_sequence_columns(db) -> list[tuple[str, ...]]:
+    return db.query(_PG_SEQ_COLUMNS)
+
+
 # ---------------------------------------------------------------- MariaDB / MySQL
 
 def mysql_foreign_keys(db, schemas: list[str]) -> list[tuple[str, str, str, list[str], list[str]]]:

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
-from oracle_checks import (mysql_orphans, mysql_table_counts, pg_orphans, pg_table_counts, sqlite_foreign_key_count,
-                           sqlite_orphans, sqlite_table_counts)
+from tests.conftest import CORPUS
+from tests.oracle.oracle_checks import (mysql_orphans, mysql_table_counts, pg_orphans, pg_sequence_columns, pg_sequences_behind,
+                           pg_table_counts, sqlite_foreign_key_count, sqlite_orphans, sqlite_table_counts)
 from synthtalk_jupyter.generate.engine import GenerationOptions, generate_tables
 from synthtalk_jupyter.schema.parse import parse_ddl
 
@@ -129,7 +129,13 @@ def test_postgres_oracle(file, pg_db, tmp_store, tmp_path):
         assert sum(len(t.foreign_keys) for t in schema) == 8
     else:
         assert len(orphans) >= sum(len(t.foreign_keys) for t in schema if not t.partition_of) - 3
-    print(f"{file}: {sum(names.values())} rows, {len(orphans)} FKs checked, load {load_s:.1f}s")
+    # serial / identity / nextval columns continue after the loaded values
+    seq_cols = pg_sequence_columns(pg_db)
+    if file == "pagila.postgres.sql":
+        assert len(seq_cols) >= 13
+    assert pg_sequences_behind(pg_db) == []
+    print(f"{file}: {sum(names.values())} rows, {len(orphans)} FKs checked, {len(seq_cols)} sequences, "
+          f"load {load_s:.1f}s")
 
 
 # --------------------------------------------------------------------------- MariaDB

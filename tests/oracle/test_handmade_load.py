@@ -8,8 +8,8 @@ import decimal
 
 import pytest
 
-import handmade
-from oracle_checks import (mysql_orphans, mysql_table_counts, pg_orphans, pg_table_counts, sqlite_orphans,
+from tests import handmade
+from tests.oracle.oracle_checks import (mysql_orphans, mysql_table_counts, pg_orphans, pg_table_counts, sqlite_orphans,
                            sqlite_table_counts)
 from synthtalk_jupyter.export.inserts import result_to_sql
 
