@@ -1,6 +1,13 @@
+import sys
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
+
+TESTS = str(Path(__file__).resolve().parents[1])
+if TESTS not in sys.path:  # tests/fakes (fake OpenAI server, Langfuse receiver)
+    sys.path.insert(0, TESTS)
 
 import pytest
 
