@@ -129,6 +129,24 @@ class Dataset:
         with self.store.connect(read_only=self.store._ro()) as con:
             return int(con.execute(sql).fetchall()[0][0])
 
+    def snapshot(self, tables: "list[str] | None" = None) -> "Snapshot":
+        """The catalogue entry and the contents of every table (or of ``tables``), read in one
+        transaction: one consistent version, even while other kernels or threads write."""
+        with self.store.connect(read_only=self.store._ro()) as outer:
+            con = outer.cursor()  # its own transaction, even inside an outer one
+            try:
+                con.execute("BEGIN TRANSACTION")
+                infos = self.store._read_infos(con, self.name)
+                if not infos:
+                    raise StoreError(f"Dataset {self.name!r} is no longer in the store {self.store.path}")
+                info = infos[0]
+                keys = info.tables if tables is None else [self.table_key(t) for t in tables]
+                data = {k: con.sql(f"SELECT * FROM {qualified(info.name, k)}").to_arrow_table() for k in keys}
+                con.execute("COMMIT")
+            finally:
+                con.close()
+        return Snapshot(info, data)
+
     def sql(self, query: str) -> "pd.DataFrame":
         """Run a query against the store with this dataset's schema as the default schema (trusted
         code only: this is the store's own connection, not the chat sandbox)."""
@@ -185,8 +203,24 @@ class Dataset:
         return save_spec(spec, path)
 
 
+class Snapshot:
+    """One consistent read of a dataset: ``.info`` (its catalogue entry: version, row counts) and
+    ``.tables`` (table key -> pyarrow Table, load order)."""
+
+    def __init__(self, info: DatasetInfo, tables: dict[str, pa.Table]):
+        self.info = info
+        self.tables = tables
+
+    @property
+    def version(self) -> int:
+        return self.info.version
+
+    def __repr__(self) -> str:
+        return f"<Snapshot {self.info.name!r} v{self.info.version}: {len(self.tables)} tables>"
+
+
 def _string(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-__all__ = ["Dataset", "quote_ident"]
+__all__ = ["Dataset", "Snapshot", "quote_ident"]
