@@ -117,33 +117,35 @@ def _record(item: Any) -> dict:
 
 
 def history_html(items) -> str:
-    try:
-        import pandas as pd
-
-        if isinstance(items, pd.DataFrame):
-            rows = items.to_dict("records")
-        else:
-            rows = [_record(i) for i in (items or [])]
-    except Exception:
-        rows = []
+    """The dataset's versions, newest first: version, when, what changed, rows, status."""
+    rows = [_record(i) for i in (items or [])]
     if not rows:
-        return notice("info", "No changes yet: this is the generated data.")
-    keep = [k for k in ("version", "created_at", "at", "timestamp", "table", "instruction", "sql", "rows_changed",
-                        "changed", "undone", "status") if any(k in r for r in rows)]
-    keep = keep or list(rows[0].keys())[:6]
-    head = "".join(f"<th>{esc(k.replace('_', ' '))}</th>" for k in keep)
+        return notice("info", "No versions yet.")
     body = []
-    for r in rows:
-        cells = []
-        for k in keep:
-            v = r.get(k, "")
-            if isinstance(v, dict):
-                v = ", ".join(f"{a}: {b}" for a, b in v.items())
-            text = str(v) if v is not None else ""
-            if len(text) > 160:
-                text = text[:157] + "…"
-            cells.append(f"<td>{esc(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+    for r in reversed(rows):
+        when = r.get("created_at") or r.get("at") or ""
+        if hasattr(when, "strftime"):
+            when = when.strftime("%Y-%m-%d %H:%M:%S")
+        action = r.get("action") or ""
+        what = r.get("instruction") or r.get("sql") or ""
+        if action == "generate":
+            what = what or "generated"
+        elif action == "undo" and r.get("undoes") is not None:
+            what = f"undo of v{r['undoes']}"
+        what = str(what)
+        if len(what) > 140:
+            what = what[:137] + "…"
+        changed = r.get("rows_changed")
+        if isinstance(changed, dict):
+            changed = sum(v for v in changed.values() if isinstance(v, int)) if changed else ""
+        status = r.get("status") or ""
+        kind = "ok" if status == "applied" else ("neutral" if status else "neutral")
+        table = r.get("table") or ""
+        body.append(f"<tr><td><b>v{esc(r.get('version', ''))}</b></td><td>{esc(when)}</td><td>{esc(action)}</td>"
+                    f"<td>{esc(table)}</td><td>{esc(what)}</td>"
+                    f"<td>{esc(f'{changed:,}' if isinstance(changed, int) else (changed or ''))}</td>"
+                    f"<td>{badge(status, kind) if status else ''}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("Version", "When", "Action", "Table", "Change", "Rows", "Status"))
     return f'<div class="st-history"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
@@ -163,12 +165,16 @@ def change_summary(change: Any) -> tuple[str, str | None]:
     else:
         rows_txt = ""
     version = rec.get("version")
+    explanation = rec.get("explanation")
     parts = ["Change applied and validated"]
     if version is not None:
         parts.append(f"version {version}")
     if rows_txt:
         parts.append(f"rows changed: {rows_txt}")
-    return " · ".join(parts) + ".", sql
+    text = " · ".join(parts) + "."
+    if explanation:
+        text += f" {explanation}"
+    return text, sql
 
 
 class TablePanel(widgets.VBox):
@@ -275,12 +281,13 @@ class GenerationTab(widgets.VBox):
         self.instructions = classed(widgets.Textarea(
             placeholder="Optional: describe the data, e.g. “an outdoor-gear shop in Germany; most orders in Nov–Dec 2024”",
             layout=widgets.Layout(width="100%", height="88px")), "st-instructions")
-        self.name = widgets.Text(value="shop" if example else "synth", layout=widgets.Layout(width="100%"))
+        self.name = classed(widgets.Text(value="shop" if example else "synth", layout=widgets.Layout(width="100%")),
+                            "st-name")
         self.name.observe(self._name_typed, "value")
-        self.rows = widgets.Text(value=str(rows), layout=widgets.Layout(width="100%"))
+        self.rows = classed(widgets.Text(value=str(rows), layout=widgets.Layout(width="100%")), "st-rows")
         self.temperature = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.1, readout_format=".1f",
                                                layout=widgets.Layout(width="100%"))
-        self.seed = widgets.Text(value="42", placeholder="random", layout=widgets.Layout(width="100%"))
+        self.seed = classed(widgets.Text(value="42", placeholder="random", layout=widgets.Layout(width="100%")), "st-seed")
         self.generate_button = button("Generate", "st-primary", "st-big", "st-generate", icon="bolt")
         self.generate_button.on_click(lambda _b: self.generate())
         self.progress = classed(widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="100%")),
@@ -492,6 +499,7 @@ class GenerationTab(widgets.VBox):
         if list(self.panels) != tables:
             self.panels = {t: TablePanel(self, t) for t in tables}
             for p in self.panels.values():
+                p.set_busy(self.worker.busy)
                 p.render(ds, report)
             self.tables_tab.children = list(self.panels.values())
             self.tables_tab.titles = tuple(tables)

@@ -358,7 +358,7 @@ class TalkTab(widgets.VBox):
                 turn.show_chart(result.figure)
             n = getattr(result, "row_count", None)
             n = n if isinstance(n, int) else len(result.df)
-            turn.sql_note.value = badge(f"✓ re-ran · {n:,} rows", "ok")
+            turn.sql_note.value = badge(f"✓ re-ran · {n:,} row{'s' if n != 1 else ''}", "ok")
 
         self._run(job, lambda exc: setattr(turn.sql_note, "value", notice("error", error_text(exc))))
 

@@ -14,7 +14,7 @@ import pytest
 from synthtalk_jupyter.dashboard import dashboard
 from synthtalk_jupyter.dashboard.generation_tab import EXAMPLE
 
-from dashboard_helpers import all_html, assert_no_traceback, walk
+from tests.dashboard.dashboard_helpers import all_html, assert_no_traceback, walk
 
 TABLES = ["customers", "products", "orders", "order_items"]
 
@@ -176,15 +176,6 @@ def test_modify_table_with_sql_then_undo_and_history(store, clean_settings):
     app = dashboard(store=store)
     g = generate(app, rows="40")
     panel = g.panels["products"]
-    from synthtalk_jupyter.dataset import Dataset
-
-    if not hasattr(Dataset, "modify"):
-        panel.mode.value = "SQL"
-        panel.instruction.value = "UPDATE products SET stock = 0"
-        panel.submit.click()
-        g.wait()
-        assert "not available" in panel.message.value
-        pytest.skip("Dataset.modify has not landed yet")
     panel.mode.value = "SQL"
     panel.instruction.value = "UPDATE products SET stock = 0 WHERE category = 'Tents'"
     panel.submit.click()
@@ -204,7 +195,7 @@ def test_modify_table_with_sql_then_undo_and_history(store, clean_settings):
     panel.instruction.value = "UPDATE products SET price = -1"
     panel.submit.click()
     g.wait()
-    assert "st-notice error" in panel.message.value and "price" in panel.message.value
+    assert "st-notice error" in panel.message.value and "CHECK" in panel.message.value
     assert g.dataset.df("products")["price"].tolist() == before
     assert_no_traceback(app)
 
@@ -240,3 +231,32 @@ def test_settings_key_is_a_password_never_sent_to_the_page(store, clean_settings
     assert s.api_key.value == ""
     assert "sk-new" not in all_html(app)
     assert "other-model" in app.header_chips.value
+
+
+def test_modify_table_by_instruction_with_the_model(store, clean_settings, monkeypatch):
+    import json
+
+    from tests.fakes.openai_server import FakeOpenAI
+
+    app = dashboard(store=store)
+    g = generate(app, rows="30")
+    with FakeOpenAI() as llm:
+        monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("SYNTHTALK_MAX_RETRIES", "0")
+        clean_settings.set_settings(None)
+        llm.add(json.dumps({"statements": ["UPDATE customers SET loyalty_tier = 'gold' WHERE customer_id <= 5"],
+                            "explanation": "The first five customers are now gold."}))
+        panel = g.panels["customers"]
+        panel.instruction.value = "make the first five customers gold members"
+        panel.submit.click()
+        g.wait()
+    assert "st-notice success" in panel.message.value, panel.message.value
+    assert "first five customers are now gold" in panel.message.value
+    assert "loyalty_tier" in panel.message.value  # the SQL that ran is shown
+    df = g.dataset.df("customers")
+    assert (df.loc[df["customer_id"] <= 5, "loyalty_tier"] == "gold").all()
+    panel.history.click()
+    g.wait()
+    assert "make the first five customers gold" in panel.history_box.value
+    assert panel.instruction.value == ""

@@ -7,13 +7,13 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pytest
-from fakes.openai_server import Drip, FakeOpenAI, HTTPError, Reply, ToolCall
+from tests.fakes.openai_server import Drip, FakeOpenAI, HTTPError, Reply, ToolCall
 
 from synthtalk_jupyter import api, config
 from synthtalk_jupyter.dashboard import dashboard
 from synthtalk_jupyter.dashboard.generation_tab import EXAMPLE
 
-from dashboard_helpers import all_html, assert_no_traceback
+from tests.dashboard.dashboard_helpers import all_html, assert_no_traceback
 
 SQL = "SELECT status, count(*) AS n FROM orders GROUP BY status ORDER BY n DESC"
 ANSWER = ("Most orders are **delivered**; cancelled and returned orders are a small share. "
