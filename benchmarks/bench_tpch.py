@@ -112,7 +112,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, default=None, help="scratch directory (default: a temp dir)")
-    ap.add_argument("--chunk-rows", type=int, default=500_000)
+    ap.add_argument("--chunk-rows", type=int, default=250_000)
     ap.add_argument("--skip-tpchgen", action="store_true")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()

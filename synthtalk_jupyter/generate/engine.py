@@ -262,6 +262,12 @@ class _Engine:
                 for cname, cs in ts.columns.items():
                     if cs.unique:
                         extra.setdefault(t.key, []).append((t.column(cname).name,))
+                        other = [x for x in ("values", "pattern", "format", "sql", "min", "max", "distribution")
+                                 if getattr(cs, x) not in (None, [], {})]
+                        if other:
+                            self.notices.append(f"spec: {t.key}.{t.column(cname).name}: unique values are coded by "
+                                                f"the engine (a realistic value + a distinct suffix); "
+                                                f"{', '.join(other)} not applied")
         planner = KeyPlanner(schema.tables, self.fks, self.rules, self.requested, self.seed, self.temperature,
                              referenced, extra, prefix_fn=self._prefix_pool, notices=self.notices,
                              decide_n=self._decide_n)
@@ -446,7 +452,7 @@ class _Engine:
             try:
                 for task in it:
                     pending.append((task, ex.submit(run, task)))
-                    if len(pending) > workers:
+                    if len(pending) >= workers:
                         break
                 while pending:
                     task, fut = pending.popleft()

@@ -774,6 +774,9 @@ class IndexCoder:
             return
         if k in ORDERED_KINDS:
             self.domain = Domain(col, rule)
+            if k == Kind.INT and (col.identity or ct_unsigned(self.ct)) and not self.domain.bounded_lo:
+                # MySQL treats 0 in an AUTO_INCREMENT column as "next value": keys start at 1
+                self.domain.lo = max(self.domain.lo, 1)
             cap = self.domain.capacity()
             if k == Kind.DECIMAL:
                 s = self.domain.scale
@@ -917,6 +920,10 @@ class IndexCoder:
                 pre = fit_string_lengths(pre.cast(pa.string()), room - 1)
                 return concat_strings(pre, "-", code) if room - 1 >= 2 else concat_strings(pre, code)
         return code
+
+
+def ct_unsigned(ct: ColumnType) -> bool:
+    return bool(ct.unsigned)
 
 
 def set_strings(masks: np.ndarray, members: Sequence[str]) -> pa.Array:

@@ -282,10 +282,10 @@ def test_residual_check_nulls_a_nullable_column_as_last_resort():
 # --------------------------------------------------------------------------- feasibility
 
 def test_small_type_pk_capped_by_default_error_when_explicit():
-    ddl = """CREATE TABLE cat (id TINYINT UNSIGNED PRIMARY KEY, name VARCHAR(25) NOT NULL);"""
+    ddl = """CREATE TABLE cat (id TINYINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, name VARCHAR(25) NOT NULL);"""
     schema = parse_ddl(ddl, dialect="mysql")
     res = generate_tables(schema, GenerationOptions(rows=1000, seed=1))
-    assert res.row_counts["cat"] == 256
+    assert res.row_counts["cat"] == 255  # 1..255: no 0 in a MySQL AUTO_INCREMENT-like key
     assert any("capped" in n and "cat" in n for n in res.notices)
     assert_valid(schema, load(res))
     with pytest.raises(InfeasibleError) as e:

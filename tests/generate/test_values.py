@@ -190,7 +190,8 @@ def test_index_coder_is_injective_and_fits(c, needed):
 
 
 def test_index_coder_capacity_small_types():
-    assert IndexCoder(col(Kind.INT, bits=8, unsigned=True), None, needed=1000).capacity == 256
+    assert IndexCoder(col(Kind.INT, bits=8, unsigned=True), None, needed=1000).capacity == 255
+    assert IndexCoder(col(Kind.INT, bits=8), None, needed=1000).capacity == 256
     assert IndexCoder(col(Kind.BOOL), None).capacity == 2
     assert IndexCoder(col(Kind.STRING, length=1), None, needed=1000).capacity == 36
     assert IndexCoder(col(Kind.INT, bits=32), rule(low=1, high=12)).capacity == 12
