@@ -45,7 +45,8 @@ from .result import GenerationOptions, GenerationResult
 from .spec import ColumnSpec, GenerationSpec, sql_columns
 from .values import (ORDERED_KINDS, US_PER_DAY, US_PER_S, Domain, PatternError, apply_nulls, arrow_to_units,
                      arrow_type, cast_to, choices_values, compile_pattern, concat_strings, fill_nulls, fit_values,
-                     int_strings, pattern_values, python_to_units, random_values, units_to_arrow, zpad)
+                     int_strings, native_bounds, narrow, pattern_values, python_to_units, random_values,
+                     units_to_arrow, zpad)
 
 try:  # CHECK analysis (another module; optional until it lands)
     from .checks import analyze_table_checks
@@ -535,8 +536,13 @@ class _Engine:
         T = self.temperature
         domain = None
         arr: pa.Array | None = None
+        nb = native_bounds(c, self.schema.dialect)
+        if nb is not None:
+            domain = narrow(Domain(c, rule, T), c, nb)
         if cs is not None:
-            arr, domain = self._spec_values(g, c, cs, rule, rng, rows, cols)
+            arr, sdomain = self._spec_values(g, c, cs, rule, rng, rows, cols)
+            if sdomain is not None:
+                domain = narrow(sdomain, c, nb) if nb is not None else sdomain
         if arr is None and semantic_values is not None and not getattr(rule, "choices", None) \
                 and not getattr(rule, "like", None):
             try:

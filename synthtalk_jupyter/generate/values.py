@@ -373,6 +373,47 @@ class Domain:
         return float(base) + idx.astype(np.float64) * step
 
 
+def native_bounds(col: Column, dialect: str) -> tuple[Any, Any, Any, Any] | None:
+    """Limits of a dialect's native type narrower than its Kind: (lo, hi, plausible lo, plausible hi)."""
+    raw = (col.type.raw or col.type.sql or "").strip().upper()
+    base = raw.split("(")[0].strip()
+    d = (dialect or "").lower()
+    if base.startswith("YEAR") and col.type.kind == Kind.INT:
+        return 1901, 2155, 1990, 2025
+    if col.type.kind in (Kind.TIMESTAMP, Kind.TIMESTAMPTZ):
+        if d in ("mysql", "mariadb") and base == "TIMESTAMP":
+            return dt.datetime(1970, 1, 2), dt.datetime(2038, 1, 18), None, None
+        if base == "SMALLDATETIME":
+            return dt.datetime(1900, 1, 1), dt.datetime(2079, 6, 5), None, None
+        if base == "DATETIME" and d in ("tsql", "mysql", "mariadb"):
+            return (dt.datetime(1753, 1, 1) if d == "tsql" else dt.datetime(1000, 1, 1)), None, None, None
+    if col.type.kind == Kind.DATE and d in ("mysql", "mariadb"):
+        return dt.date(1000, 1, 1), None, None, None
+    return None
+
+
+def narrow(d: "Domain", col: Column, bounds: tuple[Any, Any, Any, Any]) -> "Domain":
+    lo, hi, plo, phi = bounds
+    k = col.type.kind
+    if lo is not None:
+        u = _to_units(k, lo, d.scale, up=True)
+        if u is not None:
+            d.lo = max(d.lo, u)
+    if hi is not None:
+        u = _to_units(k, hi, d.scale, up=False)
+        if u is not None:
+            d.hi = min(d.hi, u)
+    if plo is not None and not d.bounded_lo:
+        d.dlo = _to_units(k, plo, d.scale, up=True)
+    if phi is not None and not d.bounded_hi:
+        d.dhi = _to_units(k, phi, d.scale, up=False)
+    d.dlo = min(max(d.dlo, d.lo), d.hi)
+    d.dhi = max(min(d.dhi, d.hi), d.dlo)
+    if d.ranges:
+        d.ranges = [(max(a, d.lo), min(b, d.hi)) for a, b in d.ranges if max(a, d.lo) <= min(b, d.hi)] or None
+    return d
+
+
 def _exact(kind: Kind, v: Any, scale: int) -> bool:
     try:
         d = Decimal(str(v))

@@ -473,3 +473,13 @@ def test_worker_threads_do_not_change_the_output():
     many = load(generate_tables(schema, GenerationOptions(rows=2500, seed=9, chunk_rows=1000, workers=3)))
     for k in one:
         assert one[k].equals(many[k])
+
+
+def test_native_type_limits_of_the_dialect():
+    ddl = """CREATE TABLE film (id INT PRIMARY KEY, release_year YEAR, seen TIMESTAMP NOT NULL,
+             born DATETIME, code_no YEAR NOT NULL);"""
+    schema, res, tables = gen(ddl, rows=2000, dialect="mysql")
+    years = [y for y in col(tables, "film", "release_year") + col(tables, "film", "code_no") if y is not None]
+    assert min(years) >= 1901 and max(years) <= 2155
+    seen = col(tables, "film", "seen")
+    assert min(seen).year >= 1970 and max(seen).year <= 2038
