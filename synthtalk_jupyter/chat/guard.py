@@ -4,7 +4,7 @@
 ``.allowed``, ``.category`` (``ok`` / ``injection`` / ``jailbreak`` / ``off_topic``) and
 ``.reason``.
 
-How it decides (rules, not a trained model: predictable, explainable, fast):
+How it decides (explainable rules first, then a small statistical classifier; all local):
 
 1. **Normalise** the text: NFKC (full-width letters), invisible characters removed,
    Cyrillic/Greek look-alikes mapped to Latin, lower case; then derive variants an attacker
@@ -22,6 +22,13 @@ How it decides (rules, not a trained model: predictable, explainable, fast):
    values, singular/plural), or uses the vocabulary of data analysis (count, average,
    chart, per month ...) without belonging to a clearly unrelated domain (poems, weather,
    recipes, trivia ...), or is a short follow-up in a conversation about the data.
+   Sample values of the dataset's categorical columns (first rows, cached per dataset) and
+   a small German/French/Spanish analytics vocabulary count as evidence too.
+4. **Classifier** (:mod:`.guard_model`): hashed char/word n-grams + logistic regression,
+   trained lazily on the packaged ``guard_data.jsonl``; run on the normalised text and the
+   decoded variants. It catches attacks the patterns miss (paraphrases, other languages) and
+   arbitrates topic where the rules have only weak evidence ("average height of a giraffe").
+   Its output is a probability, never executed.
 
 PII masking (:func:`mask_pii`): emails, phone numbers, card numbers (Luhn), IBANs (mod 97).
 """
@@ -486,7 +493,75 @@ def schema_vocabulary(dataset) -> frozenset[str]:
     return vocab
 
 
-def _topic(text: str, dataset, history: Sequence[str]) -> GuardResult | None:
+_SAMPLE_CACHE: dict[int, tuple[object, frozenset[str]]] = {}
+_SAMPLE_ROWS = 200
+_STOP = set("""the and for with from that this what which who how are was were you your our their his her its
+not all any one two new old can will would should could have has had been more most less than then them they
+yes none null true false other unknown n/a""".split())
+
+
+def sample_vocabulary(dataset) -> frozenset[str]:
+    """Stemmed words from values of low-cardinality text columns (first rows only, cached per dataset)."""
+    if dataset is None or not hasattr(dataset, "schema") or not (hasattr(dataset, "arrow") or hasattr(dataset, "preview")):
+        return frozenset()
+    cached = _SAMPLE_CACHE.get(id(dataset))
+    if cached is not None and cached[0] is dataset:
+        return cached[1]
+    words: set[str] = set()
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .context import _sample_table
+        for key in list(getattr(dataset, "tables", []) or [])[:30]:
+            t = _sample_table(dataset, key)
+            if t is None or t.num_rows == 0:
+                continue
+            for name in t.column_names:
+                col = t.column(name)
+                if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+                    continue
+                uniq = pc.unique(col.drop_null()).to_pylist()
+                if len(uniq) > max(25, t.num_rows // 4):  # names, emails, free text: not a vocabulary
+                    continue
+                for v in uniq:
+                    if isinstance(v, str) and len(v) <= 40:
+                        for w in _words(v.lower().replace("_", " ")):
+                            if len(w) >= 3 and w not in _STOP:
+                                words.add(_stem(w))
+    except Exception:  # a broken source must never break the guard
+        words = set()
+    vocab = frozenset(words)
+    if len(_SAMPLE_CACHE) > 64:
+        _SAMPLE_CACHE.clear()
+    _SAMPLE_CACHE[id(dataset)] = (dataset, vocab)
+    return vocab
+
+
+# analytics vocabulary in German, French and Spanish (the classifier covers the rest)
+_INTL_RX = re.compile(
+    r"\b(?:wie ?viele|anzahl|durchschnitt\w*|summe|gesamt\w*|umsatz\w*|pro (?:monat|jahr|tag|woche|kunde)|nach (?:monat|jahr|status|land|kategorie)|"
+    r"bestellung\w*|kunde[n]?|produkt\w*|mitarbeiter\w*|abteilung\w*|gehalt|gehälter|verteilung|anteil|diagramm|tabelle\w*|zeile\w*|spalte\w*|"
+    r"combien|nombre de|moyen(?:ne)?|somme|total(?:e|es)?|chiffre d'affaires|par (?:mois|an|année|jour|semaine|pays|catégorie|statut)|"
+    r"commandes?|clients?|produits?|employés?|départements?|salaires?|répartition|évolution|graphique|tableau|lignes?|colonnes?|"
+    r"cu[aá]nt[oa]s|n[uú]mero de|promedio|media|suma|ventas?|por (?:mes|año|día|semana|país|categoría|estado)|"
+    r"pedidos?|clientes?|productos?|empleados?|departamentos?|salarios?|distribuci[oó]n|gr[aá]fic[oa]|tabla|filas?|columnas?)\b",
+    re.IGNORECASE)
+
+# classifier thresholds (chosen on the dev/test splits, never on holdout/holdout2)
+P_ATTACK = 0.60  # probability of injection+jailbreak that blocks on its own
+P_ATTACK_SCHEMA = 0.70  # ... when the question names the dataset (analytics wording with "drop", "ignore" ...)
+P_ATTACK_SHORT = 0.90  # ... for a text of five words or fewer ("as a table please")
+P_OFF_SCHEMA = 0.90  # off-topic probability that overrides a question naming the dataset
+P_OFF_WEAK = 0.55  # ... that overrides generic analytics words ("average height of a giraffe")
+P_OFF_HISTORY = 0.80  # ... that overrides a follow-up in a conversation about the data
+P_OK_NONE = 0.90  # probability of "ok" that lets through a question without any evidence
+
+
+def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] | None = None
+           ) -> GuardResult | None:
+    probs = probs or {"ok": 0.5, "off_topic": 0.5}
+    p_off, p_ok = probs.get("off_topic", 0.0), probs.get("ok", 0.0)
     words = [_stem(w) for w in _words(text)]
     wset = set(words)
     vocab = schema_vocabulary(dataset)
@@ -496,22 +571,62 @@ def _topic(text: str, dataset, history: Sequence[str]) -> GuardResult | None:
         if genre and not ({_stem(w) for w in _words(genre.group(0))} & vocab):
             return GuardResult(False, "off_topic", f"(“{genre.group(0)}” is not an analysis of the data.)",
                                rule="off_topic_genre")
+        if p_off >= P_OFF_SCHEMA:
+            return GuardResult(False, "off_topic", "This does not look like a question about the data.",
+                               rule="model_off_topic_schema")
         return None
     raw_words = set(_words(text))
     strong = raw_words & _DATA_WORDS
     weak = raw_words & _ANALYTICS
     business = raw_words & _BUSINESS
+    samples = wset & sample_vocabulary(dataset)
     off = _OFF_RX.search(text)
     if off:
         return GuardResult(False, "off_topic", f"(“{off.group(0)}” is not about the data.)", rule="off_topic_domain")
-    # data words or a table-like business noun are evidence enough; generic words ("how many",
-    # "best", "which", "summarize") are not, except in a conversation already about the data
-    if strong or business or _PERIOD.search(text) or re.search(r"\bselect\b.+\bfrom\b", text):
+    # data words, a table-like business noun, a sample value of the data or analytics wording in another
+    # language are evidence; the classifier may still overrule them ("average height of a giraffe")
+    if (strong or business or samples or _PERIOD.search(text) or _INTL_RX.search(text)
+            or re.search(r"\bselect\b.+\bfrom\b", text)):
+        if p_off >= P_OFF_WEAK and not (samples or re.search(r"\bselect\b.+\bfrom\b", text)):
+            return GuardResult(False, "off_topic", "This does not look like a question about the data.",
+                               rule="model_off_topic")
         return None
-    if history and (weak or len(words) <= 12 or _FOLLOW_UP.search(text)):
+    if history and (weak or len(words) <= 12 or _FOLLOW_UP.search(text)) and p_off < P_OFF_HISTORY:
+        return None
+    if p_ok >= P_OK_NONE and p_off < 0.3:
         return None
     return GuardResult(False, "off_topic", "Ask about the tables, columns or values of the dataset.",
                        rule="no_data_words")
+
+
+def _model_probs(vs: Sequence[tuple[str, str]]) -> tuple[dict[str, float], dict[str, float] | None, str]:
+    """Class probabilities of the plain text, and the most attack-like variant (decoded, joined ...)."""
+    from .guard_model import get_model
+    model = get_model(normalize)
+    plain = model.predict_proba(vs[0][1])
+    worst, worst_name, worst_p = None, "plain", plain["injection"] + plain["jailbreak"]
+    for name, text in vs[1:]:
+        if name not in ("spaced", "typos", "base64", "hex"):
+            continue
+        pr = model.predict_proba(text)
+        pa_ = pr["injection"] + pr["jailbreak"]
+        if pa_ > worst_p:
+            worst, worst_name, worst_p = pr, name, pa_
+    return plain, worst, worst_name
+
+
+def _model_attack(text: str, dataset, plain: dict[str, float], worst: dict[str, float] | None,
+                  vname: str) -> GuardResult | None:
+    pr = worst if worst is not None else plain
+    p_att = pr["injection"] + pr["jailbreak"]
+    names_data = bool(set(_stem(w) for w in _words(text)) & schema_vocabulary(dataset))
+    limit = P_ATTACK_SCHEMA if (names_data and worst is None) else P_ATTACK
+    if worst is None and len(_words(text)) <= 5:  # too few words for the n-grams to be reliable
+        limit = max(limit, P_ATTACK_SHORT)
+    if p_att < limit:
+        return None
+    cat = "jailbreak" if pr["jailbreak"] > pr["injection"] else "injection"
+    return GuardResult(False, cat, _REASONS[cat], rule=f"model:{cat}:{p_att:.2f}", variant=vname)
 
 
 # -- public API ----------------------------------------------------------------------------
@@ -526,7 +641,10 @@ def check_input(text: str, dataset=None, history: Iterable[str] = ()) -> GuardRe
     vs = variants(text)
     res = _scan(vs, text)
     if res is None:
-        res = _topic(vs[0][1], dataset, hist)
+        plain, worst, vname = _model_probs(vs)
+        res = _model_attack(vs[0][1], dataset, plain, worst, vname)
+        if res is None:
+            res = _topic(vs[0][1], dataset, hist, plain)
     if res is None:
         res = GuardResult(True, "ok", "")
     return GuardResult(res.allowed, res.category, res.reason, res.rule, res.variant,
