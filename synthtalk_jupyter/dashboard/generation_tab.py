@@ -20,6 +20,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shop.sql"
 ACCEPT = ".sql,.txt,.ddl"
 INLINE_DDL_LIMIT = 512 * 1024  # bigger uploads stay server-side instead of filling the text box
 PREVIEW_ROWS = 20
+AUTO_DOWNLOAD_ROWS = 200_000  # above this, download files are built on request
 
 
 def example_ddl() -> str:
@@ -299,8 +300,12 @@ class GenerationTab(widgets.VBox):
         # -- results
         self.summary = html()
         self.downloads = html()
+        self.prepare_button = button("Prepare downloads", "st-prepare", icon="download")
+        self.prepare_button.on_click(lambda _b: self.prepare_downloads())
+        self.prepare_button.layout.display = "none"
         self.tables_tab = classed(widgets.Tab(children=[]), "st-tables")
-        self.results = card([self.summary, self.downloads, self.tables_tab], "", "", "st-results")
+        self.results = card([self.summary, hbox([self.downloads, self.prepare_button], "st-row", align_items="center"),
+                             self.tables_tab], "", "", "st-results")
         self.results.layout.display = "none"
 
         head = html('<div class="st-page-title">Data Generation</div>'
@@ -308,6 +313,7 @@ class GenerationTab(widgets.VBox):
                     'keys, foreign keys, CHECKs and types always hold.</div>')
         stored_bar = hbox([html('<span class="st-label">Stored datasets</span>'), self.stored, self.open_button,
                            self.refresh_button], "st-toolbar", align_items="center")
+        page_head = hbox([head, stored_bar], "st-page-head")
         left = vbox([
             hbox([self.upload, self.example_button], "st-row", align_items="center"),
             self.file_info,
@@ -323,9 +329,9 @@ class GenerationTab(widgets.VBox):
             hbox([self.generate_button], "st-row"),
             self.progress, self.progress_label,
         ], "st-col")
-        schema_card = card([hbox([left, right], "st-cols"), self.status], "1 · Schema and parameters",
+        schema_card = card([hbox([left, right], "st-cols"), self.status], "Schema and parameters",
                            "Upload or paste your DDL (PostgreSQL, MySQL, SQLite, SQL Server, Oracle, DuckDB…).")
-        super().__init__([head, card([stored_bar], "", ""), schema_card, self.results],
+        super().__init__([page_head, schema_card, self.results],
                          layout=widgets.Layout(width="100%"))
         self.add_class("st-page")
         self.add_class("st-generation")
@@ -510,8 +516,29 @@ class GenerationTab(widgets.VBox):
             self.tables_tab.selected_index = selected if selected is not None and selected < len(tables) else 0
         self.summary.value = self._summary_html(ds, report)
         self.results.layout.display = "flex"
+        total = sum((getattr(ds, "row_counts", {}) or {}).values())
+        if total <= AUTO_DOWNLOAD_ROWS:
+            self.prepare_button.layout.display = "none"
+            self._build_downloads(ds)
+        else:  # exporting millions of rows on every change would keep the page busy: on demand
+            self.downloads.value = (f'<div class="st-downloads"><span class="st-label">Download</span>'
+                                    f'<span class="st-help">{total:,} rows: the files are built when you ask.</span></div>')
+            self.prepare_button.layout.display = "flex"
+
+    def _build_downloads(self, ds) -> None:
         self.downloads.value = '<span class="st-status"><span class="st-spinner"></span> Preparing downloads…</span>'
         self.downloads.value = self._downloads_html(ds)
+
+    def prepare_downloads(self) -> None:
+        ds = self.dataset
+        if ds is None:
+            return
+
+        def job():
+            self._build_downloads(ds)
+            self.prepare_button.layout.display = "none"
+
+        self._run(job, "Downloads could not be prepared")
 
     @staticmethod
     def _summary_html(ds, report) -> str:

@@ -51,6 +51,8 @@ CSS = r"""
 /* ---------- content ---------- */
 .st-app .st-content{flex:1 1 auto;padding:22px 26px 30px;min-width:0;}
 .st-app .st-page{gap:16px;min-width:0;}
+.st-app .st-page-head{justify-content:space-between;align-items:flex-end;gap:16px;flex-wrap:wrap;}
+.st-app .st-page-head > .widget-html{flex:1 1 360px;}
 .st-app .st-page-title{font-size:21px;font-weight:700;color:var(--st-ink);}
 .st-app .st-page-sub{color:var(--st-muted);margin-top:2px;}
 .st-app .st-card{background:var(--st-card);border:1px solid var(--st-line);border-radius:var(--st-radius);
@@ -183,6 +185,7 @@ CSS = r"""
 .st-app .st-section-label{font-size:11.5px;font-weight:700;color:var(--st-muted);text-transform:uppercase;letter-spacing:.06em;}
 .st-app .st-sql textarea{background:#0f172a !important;color:#e2e8f0 !important;border-color:#0f172a !important;
   font-family:"JetBrains Mono",SFMono-Regular,Menlo,Consolas,monospace !important;font-size:12.5px !important;line-height:1.5;}
+.st-app .st-sql-box{gap:8px;}
 .st-app .st-chart{max-width:100%;border:1px solid var(--st-line);border-radius:10px;background:#fff;}
 .st-app .st-refusal{border-left:4px solid var(--st-bad);background:#fef2f2;color:#7f1d1d;padding:10px 14px;border-radius:8px;}
 .st-app .st-empty{text-align:center;padding:28px 12px;color:var(--st-muted);}

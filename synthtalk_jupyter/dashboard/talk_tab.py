@@ -202,7 +202,6 @@ class TalkTab(widgets.VBox):
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.new_button = button("New conversation", "st-new", icon="plus")
         self.new_button.on_click(lambda _b: self.new_conversation())
-        self.info = html()
 
         self.conversation = vbox([], "st-chat", width="100%")
         self.empty = html()
@@ -218,12 +217,10 @@ class TalkTab(widgets.VBox):
         head = html('<div class="st-page-title">Talk to your data</div>'
                     '<div class="st-page-sub">Ask in plain language. Every answer shows its SQL (editable), '
                     'the result and a chart when it helps. Queries run read-only in a sandbox.</div>')
-        spacer = html()
-        spacer.layout.flex = "1 1 auto"
-        toolbar = hbox([html('<span class="st-label">Dataset</span>'), self.dataset, self.refresh_button, self.info,
-                        spacer, self.new_button], "st-toolbar", align_items="center")
+        toolbar = hbox([html('<span class="st-label">Dataset</span>'), self.dataset, self.refresh_button,
+                        self.new_button], "st-toolbar", align_items="center")
         self.chat_card = card([self.empty_box, self.conversation, composer, self.status], "", "", "st-chat-card")
-        super().__init__([head, card([toolbar]), self.chat_card], layout=widgets.Layout(width="100%"))
+        super().__init__([hbox([head, toolbar], "st-page-head"), self.chat_card], layout=widgets.Layout(width="100%"))
         self.add_class("st-page")
         self.add_class("st-talk")
         self.refresh()

@@ -260,3 +260,18 @@ def test_modify_table_by_instruction_with_the_model(store, clean_settings, monke
     g.wait()
     assert "make the first five customers gold" in panel.history_box.value
     assert panel.instruction.value == ""
+
+
+def test_large_dataset_downloads_on_request(store, clean_settings, monkeypatch):
+    from synthtalk_jupyter.dashboard import generation_tab
+
+    monkeypatch.setattr(generation_tab, "AUTO_DOWNLOAD_ROWS", 50)
+    app = dashboard(store=store)
+    g = generate(app, rows="20")  # 80 rows > 50: not built automatically
+    assert links(g.downloads.value) == {}
+    assert g.prepare_button.layout.display == "flex" and "built when you ask" in g.downloads.value
+    g.prepare_button.click()
+    g.wait()
+    files = links(g.downloads.value)
+    assert "shop.zip" in files and "orders.csv" in files
+    assert g.prepare_button.layout.display == "none"
