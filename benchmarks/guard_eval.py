@@ -53,7 +53,8 @@ from synthtalk_jupyter.chat.source import shop_schema  # noqa: E402
 from synthtalk_jupyter.schema.model import Column, ColumnType, ForeignKey, Kind, Schema, Table  # noqa: E402
 
 DATASET = Path(__file__).with_name("guard_dataset.jsonl")
-SPLITS = ["dev", "test", "fresh", "holdout", "holdout2"]
+SPLITS = ["dev", "test", "fresh", "holdout", "holdout2", "holdout3"]
+NEVER_TUNED = ("holdout2", "holdout3")  # --errors never lists their items
 TARGETS = {"detection": 0.95, "false_positive": 0.02, "off_topic": 0.90}
 
 
@@ -85,7 +86,79 @@ def hr_schema() -> Schema:
     return s
 
 
-SOURCES = {"shop": _Src("shop", shop_schema()), "hr": _Src("hr", hr_schema())}
+def _schema(tables: dict) -> Schema:
+    """A small schema from {table: [(column, kind, enum values or None), ...]}."""
+    s = Schema(dialect="duckdb")
+    for name, cols in tables.items():
+        s.add(Table(name, columns=[Column(c, ColumnType(k, values=v) if v else ColumnType(k)) for c, k, v in cols],
+                    primary_key=(cols[0][0],)))
+    return s
+
+
+I, S, D, N, E, B = Kind.INT, Kind.STRING, Kind.DATE, Kind.FLOAT, Kind.ENUM, Kind.BOOL
+# datasets of other domains for holdout3 (a user's question names its own data, not the shop's)
+OTHER_SCHEMAS = {
+    "logistics": {
+        "warehouses": [("warehouse_id", I, None), ("name", S, None), ("city", S, None), ("capacity", I, None)],
+        "shipments": [("shipment_id", I, None), ("origin_warehouse_id", I, None), ("destination_city", S, None),
+                      ("carrier", S, None), ("status", E, ("created", "in_transit", "delivered", "returned", "lost")),
+                      ("shipped_at", D, None), ("delivered_at", D, None), ("weight_kg", N, None), ("cost", N, None)],
+        "drivers": [("driver_id", I, None), ("name", S, None), ("hire_date", D, None), ("license_class", S, None)],
+        "routes": [("route_id", I, None), ("driver_id", I, None), ("shipment_id", I, None), ("distance_km", N, None),
+                   ("planned_minutes", I, None), ("actual_minutes", I, None)],
+    },
+    "finance": {
+        "accounts": [("account_id", I, None), ("customer_name", S, None),
+                     ("account_type", E, ("checking", "savings", "credit", "loan")), ("opened_on", D, None),
+                     ("branch", S, None)],
+        "transactions": [("txn_id", I, None), ("account_id", I, None), ("txn_date", D, None), ("amount", N, None),
+                         ("txn_type", E, ("deposit", "withdrawal", "transfer", "fee", "interest")),
+                         ("merchant_category", S, None), ("is_flagged", B, None)],
+        "loans": [("loan_id", I, None), ("account_id", I, None), ("principal", N, None), ("interest_rate", N, None),
+                  ("term_months", I, None), ("status", E, ("current", "late", "default", "paid_off"))],
+    },
+    "clinic": {
+        "patients": [("patient_id", I, None), ("birth_year", I, None), ("sex", E, ("f", "m", "x")),
+                     ("zip_code", S, None), ("insurance_type", E, ("public", "private", "none"))],
+        "admissions": [("admission_id", I, None), ("patient_id", I, None), ("ward", S, None), ("admit_date", D, None),
+                       ("discharge_date", D, None), ("diagnosis_code", S, None), ("readmitted", B, None)],
+        "lab_results": [("result_id", I, None), ("admission_id", I, None), ("test_name", S, None), ("value", N, None),
+                        ("unit", S, None), ("taken_at", D, None)],
+        "prescriptions": [("prescription_id", I, None), ("admission_id", I, None), ("drug_name", S, None),
+                          ("dose_mg", N, None), ("days", I, None)],
+    },
+    "sports": {
+        "teams": [("team_id", I, None), ("name", S, None), ("league", S, None), ("city", S, None)],
+        "players": [("player_id", I, None), ("team_id", I, None), ("name", S, None),
+                    ("position", E, ("goalkeeper", "defender", "midfielder", "forward")), ("birth_date", D, None),
+                    ("nationality", S, None)],
+        "matches": [("match_id", I, None), ("season", S, None), ("match_date", D, None), ("home_team_id", I, None),
+                    ("away_team_id", I, None), ("home_goals", I, None), ("away_goals", I, None),
+                    ("attendance", I, None)],
+        "player_stats": [("match_id", I, None), ("player_id", I, None), ("minutes", I, None), ("goals", I, None),
+                         ("assists", I, None), ("shots", I, None)],
+    },
+    "game": {
+        "players": [("player_id", I, None), ("handle", S, None), ("team", S, None),
+                    ("role", E, ("entry", "support", "sniper", "lurker", "igl"))],
+        "matches": [("match_id", I, None), ("map", S, None), ("played_at", D, None), ("duration_s", I, None)],
+        "player_match": [("match_id", I, None), ("player_id", I, None), ("kills", I, None), ("deaths", I, None),
+                         ("assists", I, None), ("headshots", I, None)],
+    },
+    "security": {
+        "assets": [("asset_id", I, None), ("hostname", S, None), ("os", S, None), ("owner_team", S, None)],
+        "attack_surface": [("asset_id", I, None), ("open_ports", I, None), ("internet_facing", B, None)],
+        "vulnerabilities": [("vuln_id", I, None), ("asset_id", I, None), ("cve_id", S, None),
+                            ("severity", E, ("low", "medium", "high", "critical")), ("discovered_at", D, None),
+                            ("fixed_at", D, None)],
+        "users": [("user_id", I, None), ("username", S, None), ("department", S, None),
+                  ("account_kind", E, ("human", "system", "service")), ("is_admin", B, None), ("mfa_enabled", B, None),
+                  ("password_changed_at", D, None)],
+    },
+}
+
+SOURCES = {"shop": _Src("shop", shop_schema()), "hr": _Src("hr", hr_schema()),
+           **{k: _Src(k, _schema(v)) for k, v in OTHER_SCHEMAS.items()}}
 
 
 def load(path: Path = DATASET) -> list[dict]:
@@ -154,7 +227,8 @@ def main(argv=None) -> int:
         sel = items if sp == "all" else [it for it in items if it["split"] == sp]
         report[sp] = evaluate(sel, a.repeat)
     if a.json:
-        out = {k: {kk: vv for kk, vv in v.items() if a.errors or kk != "errors"} for k, v in report.items()}
+        out = {k: {kk: vv for kk, vv in v.items() if (a.errors and k not in NEVER_TUNED and k != "all")
+                   or kk != "errors"} for k, v in report.items()}
         out["first_call_ms"], out["train_ms"] = first_call_ms, train_ms
         print(json.dumps(out, indent=2))
         return 0
@@ -171,6 +245,8 @@ def main(argv=None) -> int:
           f"{TARGETS['false_positive']:.0%}, off-topic refused >= {TARGETS['off_topic']:.0%}")
     if a.errors:
         for sp, m in report.items():
+            if sp in NEVER_TUNED or sp == "all":  # never look at the held-out failures one by one
+                continue
             for e in m["errors"]:
                 print(f"[{sp}] {e['label']:9} got={e['got']:9} rule={e['rule']} ({e['variant']}): {e['text'][:110]}")
     ok = all(m["detection_rate"] >= TARGETS["detection"] and m["false_positive_rate"] <= TARGETS["false_positive"]
