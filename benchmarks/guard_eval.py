@@ -53,7 +53,7 @@ from synthtalk_jupyter.chat.source import shop_schema  # noqa: E402
 from synthtalk_jupyter.schema.model import Column, ColumnType, ForeignKey, Kind, Schema, Table  # noqa: E402
 
 DATASET = Path(__file__).with_name("guard_dataset.jsonl")
-SPLITS = ["dev", "test", "fresh", "holdout", "holdout2", "holdout3"]
+SPLITS = ["dev", "test", "fresh", "holdout", "dev2", "holdout2", "holdout3"]
 NEVER_TUNED = ("holdout2", "holdout3")  # --errors never lists their items
 TARGETS = {"detection": 0.95, "false_positive": 0.02, "off_topic": 0.90}
 

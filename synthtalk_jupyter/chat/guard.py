@@ -223,7 +223,7 @@ _INJECTION: list[tuple[str, str]] = [
     # prompt extraction
     ("system_prompt", r"\bsystem\s*(?:prompt|message|instructions?|configuration)\b|\bsystemprompt\b|\bsysteemprompt\b"),
     ("hidden_prompt", r"\b(?:initial|original|hidden|secret|internal|developer|pre-?)\s*(?:prompt|instructions?|directives)\b"),
-    ("show_instructions", rf"\b(?:print|show|reveal|repeat|output|display|tell me|give me|paste|dump|leak|quote|summari[sz]e|translate|list|what (?:are|were|is))\b{_S}{{0,30}}\b(?:your|the)\s+(?:instructions|prompt|rules(?: you)?|guidelines|directives|configuration|context window|initial message|first message)\b"),
+    ("show_instructions", rf"\b(?:print|show|reveal|repeat|output|display|tell me|give me|paste|dump|leak|quote|summari[sz]e|translate|list|what (?:are|were|is))\b{_S}{{0,30}}\b(?:your|the)\s+(?:instructions|prompt(?!-)|rules(?: you)?|guidelines|directives|configuration|context window|initial message|first message)\b"),
     ("repeat_above", r"\brepeat\s+(?:the\s+|all\s+|everything\s+)?(?:text|words|message|content|lines?)?\s*(?:above|before)\b|\b(?:verbatim|word for word)\b|"
                      rf"\b(?:repeat|print|show|output|copy|quote)\b{_S}{{0,30}}\b(?:written|said|sent|given)\s+(?:before|above|prior to|ahead of)\b"),
     ("behaviour_prompt", r"\b(?:message|prompt|text|instructions?|rules)\s+(?:that|which)\s+(?:defines?|controls?|governs?|shapes?|configures?|sets? up|determines?)\s+(?:your|the assistant'?s?|how you)\b|"
@@ -246,9 +246,12 @@ _INJECTION: list[tuple[str, str]] = [
                 r"\bmerge\s+into\b|\bgrant\s+all\b"),
     ("ddl_nl", r"\b(?:drop|truncate|erase|wipe|purge|destroy|delete)\s+(?:the\s+|this\s+|our\s+|my\s+|all\s+)?(?:\w+\s+)?(?:table|database|schema|tables|db)\b|"
                r"\b(?:remov\w*|eras\w*|delet\w*|wip\w*|purg\w*|destroy\w*|drop\w*)\b[^.?!\n;]{0,50}\b(?:permanently|for good|forever|irreversibly)\b|"
-               r"\bcreate\s+(?:a\s+)?(?:new\s+)?(?:table|view|database)\b"),
+               r"\bcreate\s+(?:a\s+)?(?:new\s+)?(?:table|view|database)\b|\brename\s+(?:the\s+)?(?:table|column|database|schema)\b"),
     ("destroy_nl", rf"\b(?:delete|drop|truncate|remove|erase|wipe|purge|destroy|clear)\b{_S}{{0,50}}\b(?:against|on|in|from|of)\s+(?:the\s+|this\s+|our\s+|my\s+)?(?:\w+\s+)?(?:table|database|db|dataset)\b|"
                    rf"\bwipe\b{_S}{{0,20}}\b(?:database|table|data|db)\b"),
+    ("destroy_nl2", r"\bpermanently\s+(?:delete|remove|erase|wipe|purge|drop|clear)\b|"
+                    r"\b(?:empty|wipe out|clear out|clean out|nuke|blank out)\s+(?:the\s+|all\s+|our\s+|this\s+)?(?:\w+\s+){0,2}(?:tables?|database|db)\b|"
+                    r"\b(?:clear|clean|empty|wipe)\w*\b[^.?!\n;]{0,50}\b(?:permanently|for good|forever|irreversibly)\b"),
     ("modify_nl", rf"\b(?:replace|modify|change|alter|overwrite|update|set)\b{_S}{{0,50}}\bin\s+the\s+(?:\w+\s+)?(?:table|database)\b|"
                   r"\b(?:modify|alter|overwrite|change|update|edit)\s+(?:the\s+)?\w+\s+table\b|"
                   rf"\binsert\b{_S}{{0,40}}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:table|database)\b"),
@@ -352,6 +355,38 @@ def _scan(vs: Sequence[tuple[str, str]], raw: str) -> GuardResult | None:
                 return GuardResult(False, "injection", _REASONS["injection"], rule="squeezed:" + hit,
                                    variant=vname + "+squeezed")
     return None
+
+
+_WRITE_CACHE: dict[int, tuple[object, re.Pattern]] = {}
+_NOT_TABLE_USE = r"(?!\s+(?:chart|plot|graph|query|results?|list|output|analysis|breakdown|view|report|summary|comparison|grouping|legend|axis|figure|visual\w*))"
+
+
+def _write_rx(dataset) -> re.Pattern:
+    """Requests to change the data (add rows to / empty a table of *this* dataset), in plain words."""
+    schema = getattr(dataset, "schema", dataset) if dataset is not None else None
+    cached = _WRITE_CACHE.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    names: set[str] = set()
+    for t in (getattr(schema, "tables", {}) or {}).values() if schema is not None else ():
+        n = str(t.name).lower()
+        for form in {n, n.replace("_", " ")}:
+            names.add(re.escape(form))
+            names.add(re.escape(_stem(form)))
+    tables = "|".join(sorted(names, key=len, reverse=True)) or "table"
+    things = rf"(?:rows?|records?|entry|entries|{tables})"
+    rx = re.compile(
+        rf"\b(?:insert|add|create|append|inject|put)\s+(?:me\s+)?(?:a|an|one|two|some|\d+|new|fake|test|dummy|bogus|made-up)\s+"
+        rf"(?:new\s+|fake\s+|test\s+|dummy\s+|bogus\s+)?(?:[\w-]+\s+){{0,2}}?{things}\b[^.?!\n;]{{0,40}}?\b(?:into|to|in)\s+(?:the\s+)?"
+        rf"(?:{tables}|table|database|db)\b{_NOT_TABLE_USE}|"
+        rf"\binsert\s+(?:a|an|one|some|new|fake|test)\s+(?:[\w-]+\s+)?(?:row|record|entry)\b|"
+        rf"\b(?:empty|wipe(?: out)?|clear out|clean out|purge|nuke)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|our\s+|this\s+)?"
+        rf"(?:{tables})(?=\s*(?:tables?\b|$|[.,;!?]|(?:so|and|now|then|please|pls|completely|entirely|permanently|for good)\b))",
+        re.IGNORECASE)
+    if len(_WRITE_CACHE) > 64:
+        _WRITE_CACHE.clear()
+    _WRITE_CACHE[id(schema)] = (schema, rx)
+    return rx
 
 
 # -- topic ----------------------------------------------------------------------------
@@ -548,18 +583,45 @@ _INTL_RX = re.compile(
     r"pedidos?|clientes?|productos?|empleados?|departamentos?|salarios?|distribuci[oó]n|gr[aá]fic[oa]|tabla|filas?|columnas?)\b",
     re.IGNORECASE)
 
-# classifier thresholds (chosen on the dev/test splits, never on holdout/holdout2)
-P_ATTACK = 0.60  # probability of injection+jailbreak that blocks on its own
-P_ATTACK_SCHEMA = 0.70  # ... when the question names the dataset (analytics wording with "drop", "ignore" ...)
-P_ATTACK_SHORT = 0.90  # ... for a text of five words or fewer ("as a table please")
-P_OFF_SCHEMA = 0.90  # off-topic probability that overrides a question naming the dataset
-P_OFF_WEAK = 0.55  # ... that overrides generic analytics words ("average height of a giraffe")
-P_OFF_HISTORY = 0.80  # ... that overrides a follow-up in a conversation about the data
-P_OK_NONE = 0.90  # probability of "ok" that lets through a question without any evidence
+# Classifier thresholds. The decision is asymmetric: refusing a real analytics question is the worst
+# failure, a missed attack is serious, a missed off-topic question is mild (the model's system prompt
+# declines it too). Calibrated by cross-validation on the tuning splits (dev, test, fresh, holdout, dev2;
+# ``python benchmarks/guard_eval.py --calibrate``), never on holdout2/holdout3.
+THRESHOLDS: dict[str, float] = {
+    "attack": 0.60,  # P(injection+jailbreak) that blocks a text with an attack cue or no data intent
+    "attack_data": 0.90,  # ... a text with data intent and no attack cue (analytics wording with "drop" ...)
+    "attack_short": 0.90,  # ... a text of five words or fewer ("as a table please")
+    "off_schema": 0.90,  # P(off_topic) that overrides a question naming the dataset
+    "off_weak": 0.55,  # ... that overrides generic data/business words ("average height of a giraffe")
+    "off_domain": 0.50,  # ... that confirms an off-topic domain word when data words are present too
+    "off_history": 0.80,  # ... that overrides a follow-up in a conversation about the data
+    "ok_none": 0.90,  # P(ok) that lets through a question without any evidence
+}
+
+# words that only attacks need: the assistant's instructions, personas, secrets, files, shells ...
+_ATTACK_CUE = re.compile(
+    r"\b(?:instruct\w*|prompt|prompts|rules?|guidelines?|guidance|directives?|polic(?:y|ies)|told|setup|set-up|"
+    r"configur\w*|system|developers?|creators?|admin\w*|root|shell|terminal|console|sandbox|guardrails?|filters?|"
+    r"restrict\w*|limits?|limitations|unlimited|pretend|imagine|roleplay|role-play|persona|character|mode|"
+    r"jailbr\w*|obey|comply|command|commands|secrets?|hidden|passwords?|credentials?|tokens?|keys?|files?|"
+    r"folders?|director(?:y|ies)|env\w*|server|host|machine|url|http\w*|upload|send|leak|steal|dump|hack\w*|"
+    r"reveal|verbatim|override|bypass|disregard|ignore|forget|obsolete|void|ai|assistant|bot|gpt|model|"
+    r"delete|drop|truncate|wipe|erase|purge|destroy|insert|update|alter|rename|permanent\w*|database|db)\b",
+    re.IGNORECASE)
 
 
-def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] | None = None
-           ) -> GuardResult | None:
+def _data_intent(text: str, dataset) -> bool:
+    """Evidence that the text is about the data: schema words, data/business words, periods, SQL."""
+    raw = set(_words(text))
+    if {_stem(w) for w in raw} & schema_vocabulary(dataset):
+        return True
+    return bool(raw & _DATA_WORDS or raw & _BUSINESS or _PERIOD.search(text) or _INTL_RX.search(text)
+                or re.search(r"\bselect\b.+\bfrom\b", text))
+
+
+def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] | None = None,
+           thr: dict[str, float] | None = None) -> GuardResult | None:
+    thr = thr or THRESHOLDS
     probs = probs or {"ok": 0.5, "off_topic": 0.5}
     p_off, p_ok = probs.get("off_topic", 0.0), probs.get("ok", 0.0)
     words = [_stem(w) for w in _words(text)]
@@ -571,7 +633,7 @@ def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] |
         if genre and not ({_stem(w) for w in _words(genre.group(0))} & vocab):
             return GuardResult(False, "off_topic", f"(“{genre.group(0)}” is not an analysis of the data.)",
                                rule="off_topic_genre")
-        if p_off >= P_OFF_SCHEMA:
+        if p_off >= thr["off_schema"]:
             return GuardResult(False, "off_topic", "This does not look like a question about the data.",
                                rule="model_off_topic_schema")
         return None
@@ -580,29 +642,34 @@ def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] |
     weak = raw_words & _ANALYTICS
     business = raw_words & _BUSINESS
     samples = wset & sample_vocabulary(dataset)
+    sql = re.search(r"\bselect\b.+\bfrom\b", text)
     off = _OFF_RX.search(text)
-    if off:
+    # an off-topic domain word ("temperature", "doctor", "football") decides alone only when nothing in the
+    # text is about data; with data words it needs the classifier to agree (datasets have such columns)
+    if off and not ((strong or business or samples or sql) and p_off < thr["off_domain"]):
         return GuardResult(False, "off_topic", f"(“{off.group(0)}” is not about the data.)", rule="off_topic_domain")
     # data words, a table-like business noun, a sample value of the data or analytics wording in another
     # language are evidence; the classifier may still overrule them ("average height of a giraffe")
     if (strong or business or samples or _PERIOD.search(text) or _INTL_RX.search(text)
-            or re.search(r"\bselect\b.+\bfrom\b", text)):
-        if p_off >= P_OFF_WEAK and not (samples or re.search(r"\bselect\b.+\bfrom\b", text)):
+            or sql):
+        if p_off >= thr["off_weak"] and not (samples or sql):
             return GuardResult(False, "off_topic", "This does not look like a question about the data.",
                                rule="model_off_topic")
         return None
-    if history and (weak or len(words) <= 12 or _FOLLOW_UP.search(text)) and p_off < P_OFF_HISTORY:
+    if history and (weak or len(words) <= 12 or _FOLLOW_UP.search(text)) and p_off < thr["off_history"]:
         return None
-    if p_ok >= P_OK_NONE and p_off < 0.3:
+    if p_ok >= thr["ok_none"] and p_off < 0.3:
         return None
     return GuardResult(False, "off_topic", "Ask about the tables, columns or values of the dataset.",
                        rule="no_data_words")
 
 
-def _model_probs(vs: Sequence[tuple[str, str]]) -> tuple[dict[str, float], dict[str, float] | None, str]:
+def _model_probs(vs: Sequence[tuple[str, str]], model=None
+                 ) -> tuple[dict[str, float], dict[str, float] | None, str]:
     """Class probabilities of the plain text, and the most attack-like variant (decoded, joined ...)."""
-    from .guard_model import get_model
-    model = get_model(normalize)
+    if model is None:
+        from .guard_model import get_model
+        model = get_model(normalize)
     plain = model.predict_proba(vs[0][1])
     worst, worst_name, worst_p = None, "plain", plain["injection"] + plain["jailbreak"]
     for name, text in vs[1:]:
@@ -616,13 +683,18 @@ def _model_probs(vs: Sequence[tuple[str, str]]) -> tuple[dict[str, float], dict[
 
 
 def _model_attack(text: str, dataset, plain: dict[str, float], worst: dict[str, float] | None,
-                  vname: str) -> GuardResult | None:
+                  vname: str, thr: dict[str, float] | None = None) -> GuardResult | None:
+    """The classifier blocks on its own only with strong evidence: a text about the data without any
+    word an attack needs (instructions, prompt, persona, secrets, files, destructive verbs ...) must be
+    very attack-like; a decoded/joined variant that scores higher than the plain text is suspicious."""
+    thr = thr or THRESHOLDS
     pr = worst if worst is not None else plain
     p_att = pr["injection"] + pr["jailbreak"]
-    names_data = bool(set(_stem(w) for w in _words(text)) & schema_vocabulary(dataset))
-    limit = P_ATTACK_SCHEMA if (names_data and worst is None) else P_ATTACK
+    limit = thr["attack"]
+    if worst is None and _data_intent(text, dataset) and not _ATTACK_CUE.search(text):
+        limit = thr["attack_data"]
     if worst is None and len(_words(text)) <= 5:  # too few words for the n-grams to be reliable
-        limit = max(limit, P_ATTACK_SHORT)
+        limit = max(limit, thr["attack_short"])
     if p_att < limit:
         return None
     cat = "jailbreak" if pr["jailbreak"] > pr["injection"] else "injection"
@@ -631,8 +703,11 @@ def _model_attack(text: str, dataset, plain: dict[str, float], worst: dict[str, 
 
 # -- public API ----------------------------------------------------------------------------
 
-def check_input(text: str, dataset=None, history: Iterable[str] = ()) -> GuardResult:
-    """Classify a user's question before it reaches the model (local, no LLM)."""
+def check_input(text: str, dataset=None, history: Iterable[str] = (), *, _model=None,
+                _thresholds: dict[str, float] | None = None) -> GuardResult:
+    """Classify a user's question before it reaches the model (local, no LLM).
+
+    ``_model`` / ``_thresholds`` are for calibration (cross-validation) only."""
     t0 = time.perf_counter()
     if not isinstance(text, str) or not text.strip():
         return GuardResult(False, "off_topic", "The question is empty.", rule="empty",
@@ -641,10 +716,14 @@ def check_input(text: str, dataset=None, history: Iterable[str] = ()) -> GuardRe
     vs = variants(text)
     res = _scan(vs, text)
     if res is None:
-        plain, worst, vname = _model_probs(vs)
-        res = _model_attack(vs[0][1], dataset, plain, worst, vname)
+        m = _write_rx(dataset).search(vs[0][1])
+        if m:
+            res = GuardResult(False, "injection", _REASONS["injection"], rule="write_nl", variant="plain")
+    if res is None:
+        plain, worst, vname = _model_probs(vs, _model)
+        res = _model_attack(vs[0][1], dataset, plain, worst, vname, _thresholds)
         if res is None:
-            res = _topic(vs[0][1], dataset, hist, plain)
+            res = _topic(vs[0][1], dataset, hist, plain, _thresholds)
     if res is None:
         res = GuardResult(True, "ok", "")
     return GuardResult(res.allowed, res.category, res.reason, res.rule, res.variant,
