@@ -22,6 +22,7 @@ import dataclasses
 import datetime as _dt
 import json
 import os
+import random
 import re
 import threading
 import time
@@ -49,6 +50,16 @@ _ACTIVE: dict[str, str] = {}
 _ACTIVE_LOCK = threading.Lock()
 _INITIALISED: set[str] = set()
 _RESERVED: set[str] | None = None
+# per process: store path -> lock serialising writers. Connections to one file from several threads
+# of a process share one DuckDB instance, where two write transactions conflict ("write-write
+# conflict", duplicate keys in the metadata) instead of waiting: threads take turns here, other
+# processes are kept out by the file lock.
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+
+
+def _write_lock(path: str) -> threading.RLock:
+    with _ACTIVE_LOCK:
+        return _WRITE_LOCKS.setdefault(path, threading.RLock())
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,7 +246,7 @@ def _now() -> _dt.datetime:
 def _is_busy(e: Exception) -> bool:
     msg = str(e)
     return ("Could not set lock" in msg or "Conflicting lock" in msg
-            or "different configuration" in msg)
+            or "different configuration" in msg or "Unique file handle conflict" in msg)
 
 
 class Store:
@@ -276,7 +287,10 @@ class Store:
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(self.path, read_only=read_only)
+                # one opener at a time per file in this process: DuckDB's instance cache races when two
+                # threads open a file nobody has open yet ("Unique file handle conflict")
+                with _write_lock(":open:" + self.path):
+                    return duckdb.connect(self.path, read_only=read_only)
             except (duckdb.IOException, duckdb.ConnectionException) as e:
                 msg = str(e)
                 if read_only and "different configuration" in msg:
@@ -286,8 +300,8 @@ class Store:
                     continue
                 if _is_busy(e):
                     if time.monotonic() < deadline:
-                        time.sleep(delay)
-                        delay = min(delay * 2, 0.5)
+                        time.sleep(delay * random.uniform(0.5, 1.0))
+                        delay = min(delay * 2, 0.4)
                         continue
                     holder = re.search(r"\(PID (\d+)\)", msg)
                     who = f" (held by process {holder.group(1)})" if holder else ""
@@ -321,7 +335,18 @@ class Store:
             return
         if read_only and not self.memory and not Path(self.path).exists():
             raise StoreError(f"The store {self.path} does not exist yet (nothing has been generated)")
-        con = self._open(read_only)
+        lock = None
+        if not read_only:
+            lock = _write_lock(self._key())
+            if not lock.acquire(timeout=self.timeout * 4):
+                raise StoreError(f"The store {self.path} is busy: another thread of this kernel is writing to it. "
+                                 f"Try again in a moment.")
+        try:
+            con = self._open(read_only)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         self._local.con, self._local.read_only = con, read_only
         try:
             try:
@@ -337,6 +362,8 @@ class Store:
                 con.close()
             except duckdb.Error:
                 pass
+            if lock is not None:
+                lock.release()
 
     def _has_meta(self, con: duckdb.DuckDBPyConnection) -> bool:
         return bool(con.execute(
@@ -415,7 +442,7 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
     def save(self, name: str, result: Any, meta: dict[str, Any] | None = None, *,
              activate: bool = True) -> "Dataset":
-        """Store a :class:`~synthtalk_jupyter.generate.result.GenerationResult` as dataset ``name``,
+        """Store a :class:`~synthtalk_jupyter.generation.result.GenerationResult` as dataset ``name``,
         replacing any dataset of that name atomically. ``meta`` may give ``source`` (the DDL text),
         ``dialect``, ``options``, ``spec``, ``notices``, ``action``. Returns the :class:`Dataset`."""
         check_name(name)
@@ -443,7 +470,24 @@ class Store:
         seed = meta.get("seed", getattr(result, "seed", None))
         action = meta.get("action", "generate")
 
+        # generate into a private staging file first, without holding the store: the store file is
+        # then held only for a copy at DuckDB speed (other kernels wait for that, not for generation)
+        staged = None if self.memory else _stage(self.path, schema, order, result, dialect, name)
+        try:
+            return self._save_locked(name, schema, order, result, staged, source, dialect, options, spec,
+                                     notices, notes, seed, action, activate)
+        finally:
+            if staged is not None:
+                _remove_db_file(staged[0])
+
+    def _save_locked(self, name, schema, order, result, staged, source, dialect, options, spec, notices, notes,
+                     seed, action, activate) -> "Dataset":
         with self.connect() as con:
+            if staged is not None:
+                try:
+                    con.execute(f"ATTACH {_sql_string(staged[0])} AS {STAGING_ALIAS} (READ_ONLY)")
+                except duckdb.Error as e:
+                    raise StoreError(f"Saving dataset {name!r} failed, the store is unchanged: {e}") from None
             existing = self._read_infos(con, name)
             stored_name = name
             version = (existing[0].version + 1) if existing else 1
@@ -458,14 +502,21 @@ class Store:
                 con.execute(f"CREATE SCHEMA {quote_ident(stored_name)}")
                 for key in order:
                     con.execute(create_table_sql(stored_name, schema.tables[key]))
-                counts = {k: 0 for k in order}
-                for key, batch in result.chunks():
-                    if key not in counts:
-                        raise StoreError(f"internal: the engine produced rows for an unknown table {key!r}")
-                    _append(con, stored_name, key, batch)
-                    counts[key] += batch.num_rows
-                for key in order:
-                    notices.extend(_fill_computed(con, stored_name, schema.tables[key], dialect))
+                if staged is not None:
+                    counts = staged[1]
+                    for key in order:
+                        con.execute(f"INSERT INTO {qualified(stored_name, key)} "
+                                    f"SELECT * FROM {STAGING_ALIAS}.{qualified('main', key)}")
+                    notices.extend(staged[2])
+                else:
+                    counts = {k: 0 for k in order}
+                    for key, batch in result.chunks():
+                        if key not in counts:
+                            raise StoreError(f"internal: the engine produced rows for an unknown table {key!r}")
+                        _append(con, stored_name, key, batch)
+                        counts[key] += batch.num_rows
+                    for key in order:
+                        notices.extend(_fill_computed(con, stored_name, schema.tables[key], dialect))
                 now = _now()
                 con.execute(f"DELETE FROM {META}.datasets WHERE lower(name) = lower(?)", [name])
                 con.execute(
@@ -487,6 +538,12 @@ class Store:
                 if isinstance(e, duckdb.Error):
                     raise StoreError(f"Saving dataset {name!r} failed, the store is unchanged: {e}") from None
                 raise
+            finally:
+                if staged is not None:
+                    try:
+                        con.execute(f"DETACH {STAGING_ALIAS}")
+                    except duckdb.Error:
+                        pass
         if activate:
             self._set_process_active(stored_name)
         from .dataset import Dataset
@@ -570,6 +627,64 @@ class Store:
 # --------------------------------------------------------------------------------------------
 # table creation and loading
 # --------------------------------------------------------------------------------------------
+
+STAGING_ALIAS = "_synthtalk_staging"
+
+
+def _sql_string(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _remove_db_file(path: str) -> None:
+    for p in (path, path + ".wal"):
+        try:
+            os.remove(p)
+        except OSError:
+            pass
+
+
+def _stage(store_path: str, schema: Schema, order: list[str], result: Any, dialect: str,
+           name: str) -> tuple[str, dict[str, int], list[str]]:
+    """Generate every table into a private DuckDB file (next to the store, else in the temp dir):
+    ``(path, row counts, notices)``. Nothing of the store is held meanwhile."""
+    import tempfile
+    import uuid
+
+    stem = f".synthtalk-staging-{os.getpid()}-{uuid.uuid4().hex[:12]}.duckdb"
+    candidates = [Path(store_path).parent / stem, Path(tempfile.gettempdir()) / stem]
+    con = None
+    for path in candidates:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.Error:
+            continue
+    if con is None:
+        raise StoreError(f"Saving dataset {name!r} failed, the store is unchanged: no writable place for a staging "
+                         f"file (tried {candidates[0].parent} and {candidates[1].parent})")
+    ok = False
+    try:
+        notices: list[str] = []
+        for key in order:
+            con.execute(create_table_sql("main", schema.tables[key]))
+        counts = {k: 0 for k in order}
+        for key, batch in result.chunks():
+            if key not in counts:
+                raise StoreError(f"internal: the engine produced rows for an unknown table {key!r}")
+            _append(con, "main", key, batch)
+            counts[key] += batch.num_rows
+        for key in order:
+            notices.extend(_fill_computed(con, "main", schema.tables[key], dialect))
+        con.execute("CHECKPOINT")
+        ok = True
+    except duckdb.Error as e:
+        raise StoreError(f"Saving dataset {name!r} failed, the store is unchanged: {e}") from None
+    finally:
+        con.close()
+        if not ok:
+            _remove_db_file(str(path))
+    return str(path), counts, notices
+
 
 def create_table_sql(db_schema: str, table: Table) -> str:
     cols = ", ".join(f"{quote_ident(c.name)} {duckdb_type(c.type)}" for c in table.columns)
