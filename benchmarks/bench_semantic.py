@@ -11,9 +11,9 @@ import time
 import numpy as np
 import pyarrow as pa
 
-from synthtalk_jupyter.generate.context import GenContext
-from synthtalk_jupyter.generate.pools import Pools
-from synthtalk_jupyter.generate.semantic import semantic_depends, semantic_kind, semantic_values
+from synthtalk_jupyter.generation.context import GenContext
+from synthtalk_jupyter.generation.pools import Pools
+from synthtalk_jupyter.generation.semantic import semantic_depends, semantic_kind, semantic_values
 from synthtalk_jupyter.schema.model import Column, ColumnType, Kind, Table
 
 

@@ -51,8 +51,8 @@ def worker(scale: float, out: Path, chunk_rows: int) -> None:
     sys.path.insert(0, str(ROOT))
     import pyarrow.csv as pacsv
 
-    from synthtalk_jupyter.generate.engine import generate_tables
-    from synthtalk_jupyter.generate.result import GenerationOptions
+    from synthtalk_jupyter.generation.engine import generate_tables
+    from synthtalk_jupyter.generation.result import GenerationOptions
     from synthtalk_jupyter.schema.parse import parse_ddl
 
     schema = parse_ddl(DDL.read_text(encoding="utf-8"))

@@ -123,7 +123,7 @@ def _read_ddl_file(path: str | os.PathLike) -> str:
 def _load_spec(spec):
     if spec is None:
         return None
-    from .generate.spec import GenerationSpec
+    from .generation.spec import GenerationSpec
 
     if isinstance(spec, GenerationSpec):
         return spec
@@ -198,8 +198,8 @@ def generate(
     LLM endpoint is configured; otherwise a notice says so). The new dataset becomes the
     active one, which ``ask`` / ``%chat`` query.
     """
-    from .generate.engine import generate_tables
-    from .generate.result import GenerationOptions
+    from .generation.engine import generate_tables
+    from .generation.result import GenerationOptions
 
     if file is not None:
         ddl = _read_ddl_file(file)
@@ -257,7 +257,7 @@ def generate(
 def _plan_from_prompt(schema, prompt, temperature, base_spec, settings, notices):
     """Turn instructions into a spec with the LLM planner, or explain why not."""
     try:
-        from .generate import planner  # noqa: F401  (issue: conversational generation)
+        from .generation import planner  # noqa: F401  (issue: conversational generation)
     except ImportError:
         notices.append("Instructions were not applied: the LLM planner is not available in this version.")
         return None

@@ -196,7 +196,7 @@ class Dataset:
 
     def save_spec(self, path: str | Path) -> Path:
         """Write the generation spec used (YAML for .yaml/.yml, else JSON) to reuse without an LLM."""
-        from .generate.planner import dataset_spec, save_spec
+        from .generation.planner import dataset_spec, save_spec
         spec = dataset_spec(self)
         if spec is None:
             raise StoreError(f"Dataset {self.name!r} was generated from the DDL alone: it has no spec to save")

@@ -314,7 +314,7 @@ class SynthTalk(Magics, Configurable):
 
 
 def spec_html(ds) -> str:
-    from .generate.planner import dataset_spec, spec_to_yaml
+    from .generation.planner import dataset_spec, spec_to_yaml
 
     spec = dataset_spec(ds)
     if spec is None:

@@ -688,7 +688,7 @@ def _label(ds, finding) -> str:
     if finding.kind != "check":
         return label
     try:
-        from .generate.checks import check_label
+        from .generation.checks import check_label
 
         t = ds.schema.tables[finding.table]
         for i, chk in enumerate(t.checks):
@@ -876,7 +876,7 @@ def _profile_text(con, ds, table: Table) -> str:
 
 
 def _modify_messages(ds, key: str, instruction: str, *, samples: int = 8) -> list[dict]:
-    from .generate.planner import describe_schema
+    from .generation.planner import describe_schema
 
     schema = ds.schema
     target = schema.tables[key]
@@ -927,7 +927,7 @@ def propose_sql(ds, table: str, instruction: str, *, settings, client, messages:
                 name: str = "modify-propose", tracer=None) -> tuple[Proposal, list[dict], str]:
     """Ask the model for the statements (one repair when the answer is not the JSON asked for).
     Returns the proposal, the conversation and the raw answer."""
-    from .generate import planner
+    from .generation import planner
 
     key = ds.table_key(table) if hasattr(ds, "table_key") else table
     messages = messages or _modify_messages(ds, key, instruction)
@@ -956,7 +956,7 @@ def propose(ds, table: str, instruction: str, *, settings=None, client=None) -> 
     proposal would be refused anyway.
     """
     from .config import get_settings
-    from .generate import planner
+    from .generation import planner
 
     settings = settings or get_settings()
     key = ds.table_key(table) if hasattr(ds, "table_key") else table
@@ -987,7 +987,7 @@ def modify_by_instruction(ds, table: str, instruction: str, *, settings=None, cl
     model once with the error.
     """
     from .config import get_settings
-    from .generate import planner
+    from .generation import planner
 
     settings = settings or get_settings()
     key = ds.table_key(table) if hasattr(ds, "table_key") else table

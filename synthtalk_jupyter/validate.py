@@ -301,7 +301,7 @@ def _run_all(con, schema, db_schema, keys, physical, existing, report, run, do_c
             items.append(("not null", f"NOT NULL {c.name}", (c.name,), "NULLs", f"{quote_ident(c.name)} IS NULL"))
         if do_checks and t.checks:
             try:
-                from .generate.checks import check_label, check_to_duckdb
+                from .generation.checks import check_label, check_to_duckdb
             except ImportError:  # pragma: no cover - the engine's check module is part of the package
                 check_label = check_to_duckdb = None  # type: ignore[assignment]
             for i, chk in enumerate(t.checks):

@@ -15,7 +15,7 @@ from typing import Callable
 
 import pyarrow as pa
 
-from synthtalk_jupyter.generate.result import GenerationResult
+from synthtalk_jupyter.generation.result import GenerationResult
 from synthtalk_jupyter.schema.parse import parse_ddl
 
 PG = """

@@ -136,7 +136,7 @@ import pyarrow as pa  # noqa: E402
 
 from synthtalk_jupyter import modify as mod  # noqa: E402
 from synthtalk_jupyter.dataset import Dataset  # noqa: E402
-from synthtalk_jupyter.generate.result import GenerationResult  # noqa: E402
+from synthtalk_jupyter.generation.result import GenerationResult  # noqa: E402
 from synthtalk_jupyter.modify import ModificationError, ModificationRejected  # noqa: E402
 from synthtalk_jupyter.store import Store  # noqa: E402
 
@@ -331,7 +331,7 @@ def test_regeneration_starts_a_new_history(ds, store):
 
 
 # --------------------------------------------------------------------------- instruction mode (LLM)
-from fakes.openai_server import FakeOpenAI  # noqa: E402
+from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
 from synthtalk_jupyter.config import Settings  # noqa: E402
 
 
@@ -433,7 +433,7 @@ def test_instruction_without_llm_gives_a_notice_and_sql_still_works(ds):
 
 
 # --------------------------------------------------------------------------- Langfuse tracing
-from fakes.langfuse_receiver import LangfuseReceiver  # noqa: E402
+from tests.fakes.langfuse_receiver import LangfuseReceiver  # noqa: E402
 
 
 def test_model_calls_traced_in_langfuse(ds, llm):

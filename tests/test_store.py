@@ -222,7 +222,7 @@ def test_column_types_in_duckdb(tmp_store):
 
 
 def test_computed_columns_are_evaluated_when_translatable(tmp_store):
-    from synthtalk_jupyter.generate.result import GenerationResult
+    from synthtalk_jupyter.generation.result import GenerationResult
     from synthtalk_jupyter.schema.parse import parse_ddl
     import pyarrow as pa
 

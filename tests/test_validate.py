@@ -12,7 +12,7 @@ import pytest
 
 from tests import handmade
 from tests.handmade import replace_column
-from synthtalk_jupyter.generate.result import GenerationResult
+from synthtalk_jupyter.generation.result import GenerationResult
 from synthtalk_jupyter.schema.parse import parse_ddl
 from synthtalk_jupyter.validate import ValidationReport, validate
 

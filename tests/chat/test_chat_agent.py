@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from fakes.openai_server import Drip, FakeOpenAI, Garbage, HTTPError, Reply, Stall, ToolCall, ToolCalls
+from tests.fakes.openai_server import Drip, FakeOpenAI, Garbage, HTTPError, Reply, Stall, ToolCall, ToolCalls
 from synthtalk_jupyter.chat import ChatSession, ask, run_sql
 from synthtalk_jupyter.config import Settings
 

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from fakes.langfuse_receiver import LangfuseReceiver
-from fakes.openai_server import FakeOpenAI, Reply, ToolCall
+from tests.fakes.langfuse_receiver import LangfuseReceiver
+from tests.fakes.openai_server import FakeOpenAI, Reply, ToolCall
 from synthtalk_jupyter.chat import ChatSession, ask
 from synthtalk_jupyter.chat.session import PROCESS_SESSION_ID
 from synthtalk_jupyter.chat.tracing import Tracer
@@ -104,7 +104,7 @@ def test_refused_sql_scored_and_tool_error_traced(shop, llm, receiver):
 
 
 def test_llm_error_traced(shop, llm, receiver):
-    from fakes.openai_server import HTTPError
+    from tests.fakes.openai_server import HTTPError
     s = traced(llm, receiver)
     llm.add(HTTPError(500, "boom"))
     res = ask("How many orders are there?", shop, session=ChatSession(), settings=s)

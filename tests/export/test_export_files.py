@@ -65,7 +65,7 @@ def test_zip_has_csvs_ddl_and_inserts(ds, tmp_path):
 def test_computed_columns_left_out_of_files(tmp_store, tmp_path):
     import pyarrow as pa
 
-    from synthtalk_jupyter.generate.result import GenerationResult
+    from synthtalk_jupyter.generation.result import GenerationResult
     from synthtalk_jupyter.schema.parse import parse_ddl
 
     schema = parse_ddl("CREATE TABLE line (id int PRIMARY KEY, qty int, price numeric(8,2), "

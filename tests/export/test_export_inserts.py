@@ -18,7 +18,7 @@ from sqlglot import exp
 from tests import handmade
 from tests.conftest import CORPUS
 from synthtalk_jupyter.export.inserts import Literals, family, insert_script
-from synthtalk_jupyter.generate.engine import GenerationOptions, generate_tables
+from synthtalk_jupyter.generation.engine import GenerationOptions, generate_tables
 from synthtalk_jupyter.schema.model import Column, ColumnType, Kind
 from synthtalk_jupyter.schema.parse import parse_ddl
 

@@ -42,7 +42,7 @@ import pytest
 from tests.conftest import CORPUS
 from tests.oracle.oracle_checks import (mysql_orphans, mysql_table_counts, pg_orphans, pg_sequence_columns, pg_sequences_behind,
                            pg_table_counts, sqlite_foreign_key_count, sqlite_orphans, sqlite_table_counts)
-from synthtalk_jupyter.generate.engine import GenerationOptions, generate_tables
+from synthtalk_jupyter.generation.engine import GenerationOptions, generate_tables
 from synthtalk_jupyter.schema.parse import parse_ddl
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]

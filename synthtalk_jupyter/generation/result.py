@@ -16,7 +16,7 @@ class GenerationOptions:
     seed: int | None = None
     temperature: float = 1.0  # 0..2
     locale: str = "en_US"
-    spec: Any = None  # generate.spec.GenerationSpec | None
+    spec: Any = None  # generation.spec.GenerationSpec | None
     chunk_rows: int = 500_000
     progress: bool = False  # tqdm.auto bar when the work takes more than about a second
     workers: int = 0  # threads generating chunks ahead (0 = auto, 1 = none); output does not depend on it

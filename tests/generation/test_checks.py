@@ -14,7 +14,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from synthtalk_jupyter.generate.checks import (
+from synthtalk_jupyter.generation.checks import (
     ColumnRule,
     Ordering,
     analyze_table_checks,
@@ -173,7 +173,7 @@ def test_clock_lower_bounds_keep_a_margin_and_are_not_cached():
     now = dt.datetime.utcnow()
     low = r.columns["ts"].low
     assert dt.timedelta(hours=-23, minutes=-1) < low - now < dt.timedelta(hours=-22, minutes=-59)
-    from synthtalk_jupyter.generate import checks as mod
+    from synthtalk_jupyter.generation import checks as mod
     assert not any("CURRENT_TIMESTAMP" in k.upper() for k in mod._EVAL_CACHE)
 
 

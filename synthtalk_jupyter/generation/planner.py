@@ -2,7 +2,7 @@
 
 The model never writes keys or rows. It answers with a *plan* through structured output
 (``response_format`` = a JSON schema, strict), which is validated by pydantic and turned into the
-same :class:`~synthtalk_jupyter.generate.spec.GenerationSpec` a user can write by hand:
+same :class:`~synthtalk_jupyter.generation.spec.GenerationSpec` a user can write by hand:
 per-table row counts and per-column overrides (value pools with weights, ranges and
 distributions, date windows, null ratios, formats / patterns, SQL expressions over other
 columns of the row, uniqueness, locale). The engine executes the spec, so validity and speed
@@ -10,7 +10,7 @@ stay the engine's.
 
 Every override is then checked against the schema (``GenerationSpec.check``: unknown tables and
 columns, key columns, computed columns, types), against the CHECK constraints
-(``generate.checks``: allowed values and bounds), the declared lengths, and the function
+(``generation.checks``: allowed values and bounds), the declared lengths, and the function
 allow-list for SQL expressions. If anything is wrong the model gets the list of problems and one
 chance to repair its plan; what is still wrong after that is dropped with a notice naming the
 column and the reason (an answer that is not a plan at all is rejected with :class:`SpecError`).

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from synthtalk_jupyter import api as stj  # synthtalk_jupyter.generate is shadowed by the subpackage once imported
-from fakes.openai_server import FakeOpenAI
+from synthtalk_jupyter import api as stj  # synthtalk_jupyter.generation is shadowed by the subpackage once imported
+from tests.fakes.openai_server import FakeOpenAI
 from synthtalk_jupyter.config import Settings
 from synthtalk_jupyter.errors import SpecError
-from synthtalk_jupyter.generate import planner
-from synthtalk_jupyter.generate.spec import GenerationSpec
+from synthtalk_jupyter.generation import planner
+from synthtalk_jupyter.generation.spec import GenerationSpec
 from synthtalk_jupyter.schema.parse import parse_ddl
 from synthtalk_jupyter.store import Store
 
@@ -186,7 +186,7 @@ def test_without_llm_a_notice(store):
 
 
 def test_planner_call_traced_in_langfuse(llm):
-    from fakes.langfuse_receiver import LangfuseReceiver
+    from tests.fakes.langfuse_receiver import LangfuseReceiver
     from synthtalk_jupyter.chat.tracing import Tracer
 
     schema = parse_ddl(DDL, "postgres")

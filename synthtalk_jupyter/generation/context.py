@@ -16,6 +16,6 @@ class GenContext:
     temperature: float = 1.0  # 0..2: diversity (pool sizes, skew, spread), never validity
     row_ids: np.ndarray | None = None  # global row indices of this chunk (int64)
     columns: dict[str, pa.Array] = field(default_factory=dict)  # already generated columns of this chunk
-    pools: Any = None  # generate.pools.Pools: cached Faker pools
+    pools: Any = None  # generation.pools.Pools: cached Faker pools
     seed: int = 0
     table_rows: int = 0  # total rows planned for the table

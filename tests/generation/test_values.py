@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from synthtalk_jupyter.generate.values import (IndexCoder, Domain, arrow_type, compile_pattern, fit_values,
+from synthtalk_jupyter.generation.values import (IndexCoder, Domain, arrow_type, compile_pattern, fit_values,
                                                like_to_pattern, pattern_values, random_values, PatternError)
 from synthtalk_jupyter.schema.model import Column, ColumnType, Kind
 

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from synthtalk_jupyter.errors import SpecError
-from synthtalk_jupyter.generate.spec import ColumnSpec, GenerationSpec
+from synthtalk_jupyter.generation.spec import ColumnSpec, GenerationSpec
 from synthtalk_jupyter.schema.parse import parse_ddl
 
 DDL = """

@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from synthtalk_jupyter.generate.pools import (
+from synthtalk_jupyter.generation.pools import (
     Pools,
     compile_template,
     fill_templates,

@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from synthtalk_jupyter.generate.context import GenContext
-from synthtalk_jupyter.generate.pools import Pools
-from synthtalk_jupyter.generate.semantic import (
+from synthtalk_jupyter.generation.context import GenContext
+from synthtalk_jupyter.generation.pools import Pools
+from synthtalk_jupyter.generation.semantic import (
     REF_DAY,
     semantic_depends,
     semantic_kind,

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pytest
 
 from synthtalk_jupyter.errors import InfeasibleError, SpecError
-from synthtalk_jupyter.generate.checks import analyze_table_checks
-from synthtalk_jupyter.generate.engine import generate_tables
-from synthtalk_jupyter.generate.result import GenerationOptions
-from synthtalk_jupyter.generate.spec import GenerationSpec
+from synthtalk_jupyter.generation.checks import analyze_table_checks
+from synthtalk_jupyter.generation.engine import generate_tables
+from synthtalk_jupyter.generation.result import GenerationOptions
+from synthtalk_jupyter.generation.spec import GenerationSpec
 from synthtalk_jupyter.schema.model import Schema
 from synthtalk_jupyter.schema.parse import parse_ddl
 

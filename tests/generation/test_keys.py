@@ -2,9 +2,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from synthtalk_jupyter.generate.keys import (FKDim, FreeDim, FKSampler, Structure, TablePlan, per_parent_counts,
+from synthtalk_jupyter.generation.keys import (FKDim, FreeDim, FKSampler, Structure, TablePlan, per_parent_counts,
                                              skew_exponent)
-from synthtalk_jupyter.generate.values import IndexCoder, Perm
+from synthtalk_jupyter.generation.values import IndexCoder, Perm
 from synthtalk_jupyter.schema.model import Column, ColumnType, ForeignKey, Kind, Table
 
 
@@ -44,7 +44,7 @@ def _plan(name, n):
     t = Table(name, columns=[_int_col("id")], primary_key=("id",))
     t.key = name
     p = TablePlan(table=t, n=n)
-    from synthtalk_jupyter.generate.keys import CodeSource
+    from synthtalk_jupyter.generation.keys import CodeSource
     p.add(CodeSource(IndexCoder(t.columns[0], None, needed=n), permute=False, salt=1, constraint="PRIMARY KEY"))
     return p
 

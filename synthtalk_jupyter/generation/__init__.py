@@ -1,7 +1,7 @@
 """Synthetic data generation: key plans, value generators, CHECK rules, the engine.
 
 ``generate_tables(schema, GenerationOptions(...)) -> GenerationResult`` is the entry point
-(imported lazily so that ``from synthtalk_jupyter.generate import checks`` stays light).
+(imported lazily so that ``from synthtalk_jupyter.generation import checks`` stays light).
 """
 
 from __future__ import annotations
