@@ -25,6 +25,18 @@ and off-topic requests. Each item has a fixed ``split``:
   analytics), written and committed before the classifier existed and never tuned on or
   trained on: **the honest figure**. Caveat: same author as the training additions, same day.
 
+* ``holdout3``: 260 items (84 attacks, 126 ordinary questions over HR/retail/logistics/finance/
+  healthcare/sports/game/security datasets with "drop", "ignore", "execute order 66", "kill rate",
+  "attack surface", "password column" ..., 50 off-topic), committed before the asymmetric decision;
+  never tuned on. Baseline before that change: 96.4 % / 0.8 % / 86.0 %. Same author as the tuning
+  items (dev2, extra training items), same session: a caveat.
+* ``dev2``: 96 tuning items written after holdout3 (failures studied; similar, not equal, items were
+  added to the training file, so it is optimistic).
+
+``--calibrate`` chooses the thresholds (``guard.THRESHOLDS``) by 5-fold cross-validation on dev, test,
+fresh, holdout and dev2 (cost 5 x false positives + 3 x missed attacks + 1 x missed off-topic). The
+rules were tuned on those splits too, so only holdout2/holdout3 are honest.
+
 The statistical classifier (``synthtalk_jupyter/chat/guard_model.py``) trains on
 ``synthtalk_jupyter/chat/guard_data.jsonl`` = dev + fresh + extra training items; ``test``,
 ``holdout`` and ``holdout2`` are never in it (so dev/fresh figures are in-sample).
@@ -208,14 +220,93 @@ def evaluate(items: list[dict], repeat: int = 3) -> dict:
     }
 
 
+TUNING = ("dev", "test", "fresh", "holdout", "dev2")
+GRID = {"attack": [0.5, 0.6, 0.7, 0.8], "attack_nodata": [0.4, 0.5, 0.6, 0.7], "attack_data": [0.7, 0.8, 0.9, 0.95], "attack_short": [0.8, 0.9, 0.95],
+        "off_schema": [0.8, 0.9, 0.95], "off_weak": [0.45, 0.55, 0.65, 0.75], "off_domain": [0.3, 0.5, 0.7],
+        "off_history": [0.6, 0.8, 0.9], "ok_none": [0.8, 0.9, 0.95]}
+COST = {"false_positive": 5.0, "missed_attack": 3.0, "missed_off_topic": 1.0}  # refusing a real question is worst
+
+
+def calibrate(items: list[dict], folds: int = 5) -> dict:
+    """Choose the guard's thresholds by k-fold cross-validation on the tuning splits only.
+
+    Each fold's items are removed from the classifier's training file and scored by a model trained
+    on the rest (so dev/fresh items, which are in the training file, are scored out of sample); the
+    thresholds minimise 5 x false-positive rate + 3 x missed-attack rate + 1 x missed-off-topic rate
+    (coordinate descent over a small grid, two passes). holdout2/holdout3 are never used."""
+    import zlib
+
+    from synthtalk_jupyter.chat import guard, guard_model
+
+    tune = [it for it in items if it["split"] in TUNING]
+    fold = {it["id"]: zlib.crc32(it["text"].lower().encode()) % folds for it in tune}
+    rows = guard_model.load_training_data()
+
+    class Memo:
+        def __init__(self, m):
+            self.m, self.cache = m, {}
+
+        def predict_proba(self, t):
+            if t not in self.cache:
+                self.cache[t] = self.m.predict_proba(t)
+            return self.cache[t]
+
+    models = []
+    for k in range(folds):
+        held = {it["text"].lower() for it in tune if fold[it["id"]] == k}
+        models.append(Memo(guard_model.train([r for r in rows if r[0].lower() not in held],
+                                             normalise=guard.normalize)))
+    scan, scans = guard._scan, {}
+
+    def memo_scan(vs, raw):
+        if raw not in scans:
+            scans[raw] = scan(vs, raw)
+        return scans[raw]
+
+    def cost(thr):
+        n = {"attack": 0, "ordinary": 0, "off_topic": 0}
+        bad = dict(n)
+        for it in tune:
+            r = guard.check_input(it["text"], SOURCES.get(it.get("schema", "shop")), it.get("history", ()),
+                                  _model=models[fold[it["id"]]], _thresholds=thr)
+            lab = it["label"]
+            n[lab] += 1
+            bad[lab] += (not r.allowed) if lab == "ordinary" else r.allowed
+        rates = {k: bad[k] / max(1, n[k]) for k in n}
+        return (COST["false_positive"] * rates["ordinary"] + COST["missed_attack"] * rates["attack"]
+                + COST["missed_off_topic"] * rates["off_topic"]), rates
+
+    guard._scan = memo_scan
+    try:
+        best = dict(guard.THRESHOLDS)
+        best_cost, best_rates = cost(best)
+        start = (best_cost, best_rates)
+        for _ in range(2):
+            for key, values in GRID.items():
+                for v in values:
+                    cand = {**best, key: v}
+                    c, rates = cost(cand)
+                    if c < best_cost - 1e-9:
+                        best, best_cost, best_rates = cand, c, rates
+    finally:
+        guard._scan = scan
+    return {"thresholds": best, "cv_cost": best_cost, "cv_rates": best_rates,
+            "current": dict(guard.THRESHOLDS), "current_cv_cost": start[0], "current_cv_rates": start[1]}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=SPLITS + ["all"], default=None)
     ap.add_argument("--errors", action="store_true", help="list misclassified items")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs per item for latency (best is kept)")
+    ap.add_argument("--calibrate", action="store_true",
+                    help="choose thresholds by cross-validation on the tuning splits (not holdout2/holdout3)")
     a = ap.parse_args(argv)
     items = load()
+    if a.calibrate:
+        print(json.dumps(calibrate(items), indent=2))
+        return 0
     t0 = time.perf_counter()
     check_input("warm up", SOURCES["shop"])  # compile regexes, train the classifier once
     first_call_ms = (time.perf_counter() - t0) * 1000

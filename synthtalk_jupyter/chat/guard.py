@@ -379,7 +379,7 @@ def _write_rx(dataset) -> re.Pattern:
         rf"\b(?:insert|add|create|append|inject|put)\s+(?:me\s+)?(?:a|an|one|two|some|\d+|new|fake|test|dummy|bogus|made-up)\s+"
         rf"(?:new\s+|fake\s+|test\s+|dummy\s+|bogus\s+)?(?:[\w-]+\s+){{0,2}}?{things}\b[^.?!\n;]{{0,40}}?\b(?:into|to|in)\s+(?:the\s+)?"
         rf"(?:{tables}|table|database|db)\b{_NOT_TABLE_USE}|"
-        rf"\binsert\s+(?:a|an|one|some|new|fake|test)\s+(?:[\w-]+\s+)?(?:row|record|entry)\b|"
+        rf"\binsert\s+(?:a|an|one|some|new|fake|test)\s+(?:[\w-]+\s+){{0,2}}(?:row|record|entry)\b|"
         rf"\b(?:empty|wipe(?: out)?|clear out|clean out|purge|nuke)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|our\s+|this\s+)?"
         rf"(?:{tables})(?=\s*(?:tables?\b|$|[.,;!?]|(?:so|and|now|then|please|pls|completely|entirely|permanently|for good)\b))",
         re.IGNORECASE)
@@ -588,13 +588,14 @@ _INTL_RX = re.compile(
 # declines it too). Calibrated by cross-validation on the tuning splits (dev, test, fresh, holdout, dev2;
 # ``python benchmarks/guard_eval.py --calibrate``), never on holdout2/holdout3.
 THRESHOLDS: dict[str, float] = {
-    "attack": 0.60,  # P(injection+jailbreak) that blocks a text with an attack cue or no data intent
+    "attack": 0.70,  # P(injection+jailbreak) that blocks a text with an attack cue or no data intent
+    "attack_nodata": 0.50,  # ... a text with no data intent at all (it would be refused as off topic anyway)
     "attack_data": 0.90,  # ... a text with data intent and no attack cue (analytics wording with "drop" ...)
     "attack_short": 0.90,  # ... a text of five words or fewer ("as a table please")
     "off_schema": 0.90,  # P(off_topic) that overrides a question naming the dataset
-    "off_weak": 0.55,  # ... that overrides generic data/business words ("average height of a giraffe")
+    "off_weak": 0.45,  # ... that overrides generic data/business words ("average height of a giraffe")
     "off_domain": 0.50,  # ... that confirms an off-topic domain word when data words are present too
-    "off_history": 0.80,  # ... that overrides a follow-up in a conversation about the data
+    "off_history": 0.90,  # ... that overrides a follow-up in a conversation about the data
     "ok_none": 0.90,  # P(ok) that lets through a question without any evidence
 }
 
@@ -606,7 +607,7 @@ _ATTACK_CUE = re.compile(
     r"jailbr\w*|obey|comply|command|commands|secrets?|hidden|passwords?|credentials?|tokens?|keys?|files?|"
     r"folders?|director(?:y|ies)|env\w*|server|host|machine|url|http\w*|upload|send|leak|steal|dump|hack\w*|"
     r"reveal|verbatim|override|bypass|disregard|ignore|forget|obsolete|void|ai|assistant|bot|gpt|model|"
-    r"delete|drop|truncate|wipe|erase|purge|destroy|insert|update|alter|rename|permanent\w*|database|db)\b",
+    r"delete|drop|truncate|wipe|erase|purge|destroy|insert|update|alter|rename|permanent\w*|database|db|oublie\w*|vergiss\w*|olvida\w*|ignor\w*|efface\w*|supprim\w*|borra\w*|l[öo]sch\w*|consignes|anweisung\w*|instrucci\w*|r[eè]gles|reglas|regeln|normas|oculto|cach[ée]e?|versteckt\w*)\b",
     re.IGNORECASE)
 
 
@@ -683,7 +684,8 @@ def _model_probs(vs: Sequence[tuple[str, str]], model=None
 
 
 def _model_attack(text: str, dataset, plain: dict[str, float], worst: dict[str, float] | None,
-                  vname: str, thr: dict[str, float] | None = None) -> GuardResult | None:
+                  vname: str, thr: dict[str, float] | None = None, history_on_topic: bool = False
+                  ) -> GuardResult | None:
     """The classifier blocks on its own only with strong evidence: a text about the data without any
     word an attack needs (instructions, prompt, persona, secrets, files, destructive verbs ...) must be
     very attack-like; a decoded/joined variant that scores higher than the plain text is suspicious."""
@@ -691,8 +693,11 @@ def _model_attack(text: str, dataset, plain: dict[str, float], worst: dict[str, 
     pr = worst if worst is not None else plain
     p_att = pr["injection"] + pr["jailbreak"]
     limit = thr["attack"]
-    if worst is None and _data_intent(text, dataset) and not _ATTACK_CUE.search(text):
+    intent = _data_intent(text, dataset)
+    if worst is None and intent and not _ATTACK_CUE.search(text):
         limit = thr["attack_data"]
+    elif not intent and not history_on_topic and p_att >= max(pr["ok"], pr["off_topic"]):
+        limit = min(limit, thr["attack_nodata"])
     if worst is None and len(_words(text)) <= 5:  # too few words for the n-grams to be reliable
         limit = max(limit, thr["attack_short"])
     if p_att < limit:
@@ -721,7 +726,7 @@ def check_input(text: str, dataset=None, history: Iterable[str] = (), *, _model=
             res = GuardResult(False, "injection", _REASONS["injection"], rule="write_nl", variant="plain")
     if res is None:
         plain, worst, vname = _model_probs(vs, _model)
-        res = _model_attack(vs[0][1], dataset, plain, worst, vname, _thresholds)
+        res = _model_attack(vs[0][1], dataset, plain, worst, vname, _thresholds, bool(hist))
         if res is None:
             res = _topic(vs[0][1], dataset, hist, plain, _thresholds)
     if res is None:
