@@ -48,23 +48,41 @@ _store = None
 
 
 def get_store(path: str | os.PathLike | None = None):
-    """The process's store (opened lazily; ``SYNTHTALK_STORE`` or ./synthtalk.duckdb)."""
+    """The process's store, chosen on first use by :mod:`synthtalk_jupyter.workspace`:
+    ``SYNTHTALK_MODE=shared`` (default) uses ``SYNTHTALK_STORE`` or ./synthtalk.duckdb,
+    ``isolated`` a private store per kernel. A store that cannot be opened at all gives an
+    in-memory store for the session and a one-time notice (:func:`take_store_notices`)."""
     global _store
     from .store import Store
 
     if path is not None:
         return Store(path)
     if _store is None:
-        _store = Store()
+        from .workspace import open_workspace
+
+        _store = open_workspace().store
     return _store
 
 
 def set_store(store_or_path) -> None:
-    """Point the API (and the magics, the dashboard) at another store."""
+    """Point the API (and the magics, the dashboard) at another store (a path that cannot be
+    opened at all gives an in-memory store and a notice, as in :func:`get_store`)."""
     global _store
     from .store import Store
 
-    _store = store_or_path if isinstance(store_or_path, Store) else Store(store_or_path)
+    if isinstance(store_or_path, Store):
+        _store = store_or_path
+    else:
+        from .workspace import usable_store
+
+        _store = usable_store(store_or_path).store
+
+
+def take_store_notices() -> list[str]:
+    """Notices about the session's store not yet shown (e.g. "working in memory because ..."); each once."""
+    from .workspace import take_notices
+
+    return take_notices()
 
 
 def list_datasets(store=None) -> list[str]:

@@ -71,8 +71,19 @@ class SynthTalk(Magics, Configurable):
     def _show_error(self, exc: BaseException, title: str = "Error"):
         display(_error_html(str(exc), title))
 
+    def _show_store_notices(self) -> None:
+        """Once per session: why the store is not the one asked for (e.g. working in memory)."""
+        try:
+            api.get_store()
+            notices = api.take_store_notices()
+        except SynthTalkError as exc:
+            notices = [str(exc)]
+        for n in notices:
+            display(_error_html(n, "Store"))
+
     def _parse(self, magic, argstring: str):
         """Parse options; ``--help``/``-h`` prints the magic's help. None means: stop here."""
+        self._show_store_notices()
         tokens = argstring.split()
         if "--help" in tokens or "-h" in tokens:
             print(magic.__doc__)
