@@ -19,7 +19,8 @@ PAGES = [("generation", "Data Generation", "database"), ("talk", "Talk to your d
 class Dashboard(widgets.VBox):
     """``synthtalk_jupyter.dashboard()``: Data Generation, Talk to your data, Settings."""
 
-    def __init__(self, store=None, page: str = "generation", rows: int = 500, example: bool = True):
+    def __init__(self, store=None, page: str = "generation", rows: int = 500, example: bool = True,
+                 open_latest: bool = True):
         if store is not None and not hasattr(store, "connect"):
             from .. import api
 
@@ -27,8 +28,8 @@ class Dashboard(widgets.VBox):
         self.store = store
         _quiet_libraries()
         self.header_chips = html()
-        self.generation = GenerationTab(store=store, on_dataset=self._dataset_changed, rows=rows, example=example)
         self.talk = TalkTab(store=store)
+        self.generation = GenerationTab(store=store, on_dataset=self._dataset_changed, rows=rows, example=example)
         self.settings = SettingsPanel(on_change=self._refresh_header)
         self.pages = {"generation": self.generation, "talk": self.talk, "settings": self.settings}
         self.stack = widgets.Stack(list(self.pages.values()), selected_index=0,
@@ -52,6 +53,8 @@ class Dashboard(widgets.VBox):
         self.add_class("st-app")
         self._refresh_header()
         self.show(page)
+        if open_latest:
+            self.generation.open_latest()
         self._show_store_notices()
 
     def _show_store_notices(self) -> None:
@@ -108,8 +111,12 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def dashboard(store=None, page: str = "generation", rows: int = 500, example: bool = True) -> Dashboard:
-    """Build the dashboard widget. ``store``: a Store or a path (default: the API's store);
-    ``page``: the page shown first; ``rows``: default rows per table; ``example``: prefill the
-    example schema."""
-    return Dashboard(store=store, page=page, rows=rows, example=example)
+def dashboard(store=None, page: str = "generation", rows: int = 500, example: bool = True,
+              open_latest: bool = True) -> Dashboard:
+    """Build the dashboard widget.
+
+    ``store``: a Store or a path (default: the API's store, ``SYNTHTALK_STORE``); ``page``: the page
+    shown first (``generation``, ``talk``, ``settings``); ``rows``: default rows per table;
+    ``example``: prefill the example schema; ``open_latest``: show the store's active dataset.
+    """
+    return Dashboard(store=store, page=page, rows=rows, example=example, open_latest=open_latest)

@@ -339,6 +339,21 @@ class GenerationTab(widgets.VBox):
             self.load_example()
         self.refresh_stored()
 
+    def open_latest(self) -> None:
+        """Show the store's active dataset (the last one generated or opened), if there is one."""
+        if not self.stored.disabled:
+            self.open_stored(self._latest())
+
+    def _latest(self) -> str | None:
+        """The active dataset of the store (the last one generated or opened), else the last listed."""
+        try:
+            active = api.active_dataset(self.store)
+            if active is not None and active.name in self.stored.options:
+                return active.name
+        except Exception:  # noqa: BLE001
+            pass
+        return self.stored.value or None
+
     # ------------------------------------------------------------------ inputs
     def load_example(self) -> None:
         text = example_ddl()
@@ -418,10 +433,13 @@ class GenerationTab(widgets.VBox):
             return
 
         def job():
-            self._set_status(notice("info", f"Opening {name}…"))
+            self._set_status(f'<span class="st-status"><span class="st-spinner"></span> Opening {esc(name)}…</span>')
             ds = api.open_dataset(name, store=self.store)
             self._show_dataset(ds)
             self._set_status("")
+            self.stored.value = ds.name
+            if self.on_dataset:
+                self.on_dataset(ds.name)
 
         self._run(job, "Cannot open the dataset")
 

@@ -156,7 +156,11 @@ def test_reopen_stored_dataset(store, clean_settings):
     generate(first, rows="20")
     second = dashboard(store=store, example=False)
     g = second.generation
+    g.wait()  # the active dataset opens by itself
+    assert g.dataset is not None and g.dataset.name == "shop"
+    assert second.talk.dataset.value == "shop" and "shop" in second.header_chips.value
     assert "shop" in g.stored.options
+    g.dataset = None
     g.stored.value = "shop"
     g.open_button.click()
     g.wait()

@@ -46,7 +46,10 @@ def llm(monkeypatch):
 def app(shop_store, llm):
     d = dashboard(store=shop_store, page="talk")
     assert d.talk.dataset.value == "shop"
-    return d
+    d.generation.wait()  # the generation page opens the active dataset in the background
+    yield d
+    d.talk.wait()
+    d.generation.wait()
 
 
 def ask(app, question):
@@ -125,7 +128,7 @@ def test_not_configured_explains_how(shop_store, monkeypatch):
     monkeypatch.setenv("SYNTHTALK_ENV_FILE", "/dev/null")
     config.set_settings(None)
     try:
-        d = dashboard(store=shop_store, page="talk")
+        d = dashboard(store=shop_store, page="talk", open_latest=False)
         turn = ask(d, "How many customers are there?")
         text = turn.notes.value + turn.answer.value
         assert "OPENAI_API_KEY" in text or "Settings" in text, text
