@@ -28,7 +28,7 @@ class Dashboard(widgets.VBox):
         self.store = store
         _quiet_libraries()
         self.header_chips = html()
-        self.talk = TalkTab(store=store)
+        self.talk = TalkTab(store=store, open_settings=lambda: self.show("settings"))
         self.generation = GenerationTab(store=store, on_dataset=self._dataset_changed, rows=rows, example=example)
         self.settings = SettingsPanel(on_change=self._refresh_header)
         self.pages = {"generation": self.generation, "talk": self.talk, "settings": self.settings}

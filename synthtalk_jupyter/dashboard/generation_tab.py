@@ -20,6 +20,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "shop.sql"
 ACCEPT = ".sql,.txt,.ddl"
 INLINE_DDL_LIMIT = 512 * 1024  # bigger uploads stay server-side instead of filling the text box
 PREVIEW_ROWS = 20
+NAME_HELP = '<span class="st-help">letters, digits and _</span>'
 AUTO_DOWNLOAD_ROWS = 200_000  # above this, download files are built on request
 
 
@@ -285,6 +286,7 @@ class GenerationTab(widgets.VBox):
         self.name = classed(widgets.Text(value="shop" if example else "synth", layout=widgets.Layout(width="100%")),
                             "st-name")
         self.name.observe(self._name_typed, "value")
+        self.name_help = html(NAME_HELP)
         self.rows = classed(widgets.Text(value=str(rows), layout=widgets.Layout(width="100%")), "st-rows")
         self.temperature = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.1, readout_format=".1f",
                                                layout=widgets.Layout(width="100%"))
@@ -320,7 +322,8 @@ class GenerationTab(widgets.VBox):
             field("Schema (DDL)", self.ddl),
         ], "st-col")
         params = widgets.GridBox(
-            [field("Dataset name", self.name), field("Rows per table", self.rows, "N, or orders=5000,*=200"),
+            [vbox([html('<span class="st-label">Dataset name</span>'), self.name, self.name_help], "st-field"),
+             field("Rows per table", self.rows, "N, or orders=5000,*=200"),
              field("Temperature", self.temperature, "diversity: 0 calm … 2 wild"), field("Seed", self.seed, "empty = random")],
             layout=widgets.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="12px 16px", width="100%"))
         right = vbox([
@@ -375,6 +378,15 @@ class GenerationTab(widgets.VBox):
 
     def _name_typed(self, _change) -> None:
         self._name_touched = True
+        self._update_name_help()
+
+    def _update_name_help(self) -> None:
+        name = self.name.value.strip()
+        if name and not self.stored.disabled and name in self.stored.options:
+            self.name_help.value = (f'<span class="st-help" style="color:#b45309">Generating replaces the stored '
+                                    f'dataset {esc(name)}</span>')
+        else:
+            self.name_help.value = NAME_HELP
 
     def _ddl_typed(self, _change) -> None:
         pass
@@ -426,6 +438,8 @@ class GenerationTab(widgets.VBox):
             self.stored.options = [("No stored datasets yet", "")]
         self.stored.disabled = not names
         self.open_button.disabled = not names
+        if hasattr(self, "name_help"):
+            self._update_name_help()
 
     def open_stored(self, name: str | None = None) -> None:
         name = name or self.stored.value

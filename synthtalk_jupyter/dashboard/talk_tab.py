@@ -184,14 +184,28 @@ class Turn:
         if getattr(result, "figure", None) is not None and self.chart.layout.display == "none":
             self.show_chart(result.figure)
 
+    def not_configured(self) -> None:
+        """No LLM endpoint: say so in dashboard terms, with a way to the Settings page."""
+        self.status.value = ""
+        self.answer.value = ""
+        self.notes.value = notice("warning", "No language model is configured yet. Set an endpoint, model and key "
+                                  "in Settings (OpenAI, Azure, or a local server such as Ollama, vLLM or LM Studio). "
+                                  "Meanwhile you can type SQL in the box below and press Re-run.")
+        self.sql_box.layout.display = "flex"
+        if self.tab.open_settings is not None:
+            go = button("Open Settings", "st-primary", icon="cog")
+            go.on_click(lambda _b: self.tab.open_settings())
+            self.bubble.children = tuple(self.bubble.children) + (go,)
+
     def fail(self, exc: BaseException) -> None:
         self.status.value = ""
         self.notes.value = error_html(exc, "The assistant could not answer")
 
 
 class TalkTab(widgets.VBox):
-    def __init__(self, store=None):
+    def __init__(self, store=None, open_settings: Callable[[], None] | None = None):
         self.store = store
+        self.open_settings = open_settings
         self.worker = Worker("talk")
         self.session = None
         self.turns: list[Turn] = []
@@ -331,8 +345,12 @@ class TalkTab(widgets.VBox):
         def job():
             ds = self._open()
             session = self._get_session(ds)
-            result = api.ask(text, ds, session=session, settings=_settings(), on_event=turn.on_event)
-            turn.finish(result)
+            settings = _settings()
+            result = api.ask(text, ds, session=session, settings=settings, on_event=turn.on_event)
+            if getattr(result, "status", "ok") == "error" and not settings.llm_configured:
+                turn.not_configured()
+            else:
+                turn.finish(result)
 
         self._run(job, turn.fail)
 
