@@ -400,10 +400,13 @@ class TablePlan:
             out.append(cache[id(src)][pos])
         return out
 
-    def compute_range(self, r0: int, r1: int) -> dict[str, pa.Array]:
+    def compute_range(self, r0: int, r1: int, skip: set[int] | None = None) -> dict[str, pa.Array]:
+        """Every planned column for rows r0..r1 (sources whose id is in ``skip`` left out)."""
         rows = np.arange(r0, r1, dtype=np.int64)
         out: dict[str, pa.Array] = {}
         for src in self.sources:
+            if skip and id(src) in skip:
+                continue
             for c, v in zip(src.columns, src.compute(rows, contiguous=True)):
                 out[low(c)] = v
         return out
