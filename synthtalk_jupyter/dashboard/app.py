@@ -10,7 +10,7 @@ from .generation_tab import GenerationTab
 from .settings_panel import SettingsPanel
 from .style import style_widget
 from .talk_tab import TalkTab
-from .widgets import button, esc, hbox, html, vbox
+from .widgets import button, esc, hbox, html, notice, vbox
 
 PAGES = [("generation", "Data Generation", "database"), ("talk", "Talk to your data", "comments"),
          ("settings", "Settings", "cog")]
@@ -44,14 +44,15 @@ class Dashboard(widgets.VBox):
                         html('<div class="st-nav-title" style="margin-top:14px">Configure</div>'),
                         self.nav["settings"], html(_sidebar_foot(), "st-side-foot")],
                        "st-sidebar")
-        content = vbox([self.stack], "st-content")
         brand = html('<div class="st-brand"><div class="st-logo">S</div><div><div class="st-brand-name">SynthTalk</div>'
                      '<div class="st-brand-tag">Synthetic SQL data you can talk to</div></div></div>')
         header = hbox([brand, self.header_chips], "st-header")
-        body = hbox([sidebar, content], "st-body")
+        self.banner = html("", "st-banner")
+        body = hbox([sidebar, vbox([self.banner, self.stack], "st-content")], "st-body")
         super().__init__([style_widget(), header, body], layout=widgets.Layout(width="100%"))
         self.add_class("st-app")
         self._refresh_header()
+        self.show_workspace_notices()
         self.show(page)
         if open_latest:
             self.generation.open_latest()
@@ -82,6 +83,17 @@ class Dashboard(widgets.VBox):
     @property
     def page(self) -> str:
         return list(self.pages)[self.stack.selected_index or 0]
+
+    def show_workspace_notices(self) -> None:
+        """Store problems found when the session started (e.g. an unwritable store: working in memory)."""
+        try:
+            from .. import workspace
+
+            notes = workspace.take_notices()
+        except Exception:  # noqa: BLE001  (no workspace module, or nothing to say)
+            notes = []
+        if notes:
+            self.banner.value = notice("warning", "About this session's storage:", notes)
 
     def _dataset_changed(self, name: str) -> None:
         self.talk.refresh(select=name)

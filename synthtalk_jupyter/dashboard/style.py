@@ -51,6 +51,7 @@ CSS = r"""
 /* ---------- content ---------- */
 .st-app .st-content{flex:1 1 auto;padding:22px 26px 30px;min-width:0;}
 .st-app .st-page{gap:16px;min-width:0;}
+.st-app .st-banner .st-notice{margin-bottom:14px;}
 .st-app .st-page-head{justify-content:space-between;align-items:flex-end;gap:16px;flex-wrap:wrap;}
 .st-app .st-page-head > .widget-html{flex:1 1 360px;}
 .st-app .st-page-title{font-size:21px;font-weight:700;color:var(--st-ink);}

@@ -279,3 +279,12 @@ def test_large_dataset_downloads_on_request(store, clean_settings, monkeypatch):
     files = links(g.downloads.value)
     assert "shop.zip" in files and "orders.csv" in files
     assert g.prepare_button.layout.display == "none"
+
+
+def test_store_notices_shown_once(store, clean_settings):
+    from synthtalk_jupyter import workspace
+
+    workspace._notify("The store /readonly/x.duckdb cannot be opened: working in memory for this session.")
+    app = dashboard(store=store)
+    assert "working in memory" in app.banner.value and "st-notice warning" in app.banner.value
+    assert dashboard(store=store).banner.value == ""  # once
