@@ -39,15 +39,32 @@ def cmd_generate(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
-    """Start the Voilà app with the example dataset ready."""
-    from . import api
+    """Start the Voilà app with the example dataset ready.
 
-    store = Path(args.store or os.environ.get("SYNTHTALK_STORE") or "synthtalk.duckdb").resolve()
-    os.environ["SYNTHTALK_STORE"] = str(store)
-    api.set_store(store)
-    if "shop" not in api.list_datasets() and EXAMPLE.exists():
+    Isolated mode (the default): ``shop`` is generated into the examples store file
+    (``SYNTHTALK_EXAMPLES_STORE``, default ./synthtalk-examples.duckdb) and every visitor's kernel
+    copies it into a private store. Shared mode: every visitor works in ``SYNTHTALK_STORE``.
+    """
+    from . import api
+    from .store import Store
+    from .workspace import EXAMPLES_ENV, MODE_ENV, MODES
+
+    mode = (args.mode or os.environ.get(MODE_ENV) or "isolated").lower()
+    if mode not in MODES:
+        raise SynthTalkError(f"--mode must be shared or isolated, got {mode!r}")
+    os.environ[MODE_ENV] = mode
+    if mode == "isolated":
+        store = Path(args.examples or os.environ.get(EXAMPLES_ENV) or "synthtalk-examples.duckdb").resolve()
+        os.environ[EXAMPLES_ENV] = str(store)
+        print(f"Isolated visitors: each gets a private store; examples from {store}", flush=True)
+    else:
+        store = Path(args.store or os.environ.get("SYNTHTALK_STORE") or "synthtalk.duckdb").resolve()
+        os.environ["SYNTHTALK_STORE"] = str(store)
+        api.set_store(store)
+        print(f"Shared store: {store} (every visitor sees every dataset)", flush=True)
+    if "shop" not in api.list_datasets(Store(store)) and EXAMPLE.exists():
         print("Generating the example dataset 'shop' ...", flush=True)
-        api.generate(file=EXAMPLE, name="shop", rows=1000, seed=42, progress=False)
+        api.generate(file=EXAMPLE, name="shop", rows=1000, seed=42, progress=False, store=Store(store))
     notebook = REPO / "notebooks" / "dashboard.ipynb"
     cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}",
            "--Voila.tornado_settings={'websocket_max_message_size': 209715200}",
@@ -81,7 +98,11 @@ def main(argv=None) -> int:
 
     d = sub.add_parser("dashboard", help="Run the Voilà dashboard with the example dataset")
     d.add_argument("--port", type=int, default=8866)
-    d.add_argument("--store", default=None)
+    d.add_argument("--store", default=None, help="shared mode: the store file every visitor uses")
+    d.add_argument("--mode", default=None, choices=["shared", "isolated"],
+                   help="isolated (default): a private store per visitor; shared: one store for all")
+    d.add_argument("--examples", default=None,
+                   help="isolated mode: store file holding the example datasets (default ./synthtalk-examples.duckdb)")
     d.add_argument("--no-browser", action="store_true")
     d.set_defaults(func=cmd_dashboard)
 
