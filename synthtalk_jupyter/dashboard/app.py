@@ -56,16 +56,6 @@ class Dashboard(widgets.VBox):
         self.show(page)
         if open_latest:
             self.generation.open_latest()
-        self._show_store_notices()
-
-    def _show_store_notices(self) -> None:
-        """Once per session: why the store is not the one asked for (e.g. working in memory)."""
-        from .. import api
-        from .widgets import notice
-
-        notices = api.take_store_notices()
-        if notices:
-            self.generation.status.value = "".join(notice("warning", n) for n in notices) + self.generation.status.value
 
     def show(self, page: str) -> None:
         keys = list(self.pages)
