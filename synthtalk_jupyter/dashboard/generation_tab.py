@@ -436,6 +436,7 @@ class GenerationTab(widgets.VBox):
             self.stored.value = current if current in names else names[-1]
         else:
             self.stored.options = [("No stored datasets yet", "")]
+            self.stored.index = 0
         self.stored.disabled = not names
         self.open_button.disabled = not names
         if hasattr(self, "name_help"):

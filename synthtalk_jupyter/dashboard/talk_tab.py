@@ -258,6 +258,7 @@ class TalkTab(widgets.VBox):
             self.dataset.value = current if current in names else names[-1]
         else:
             self.dataset.options = [("No datasets yet", "")]
+            self.dataset.index = 0
         self.dataset.disabled = not names
         self._update_empty()
 
