@@ -32,6 +32,7 @@ from typing import Any, Iterable, Iterator, TextIO
 
 import pyarrow as pa
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from ..schema.model import Column, ForeignKey, Kind, Schema, Table
 
@@ -50,6 +51,10 @@ _RENDER = {"postgres": "postgres", "mysql": "mysql", "sqlite": "sqlite", "tsql":
 _SAFE_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 # families that fold unquoted identifiers (PG: lower, Oracle/ANSI: upper): quote only what the DDL quoted
 _FOLDING = {"postgres", "oracle", "generic"}
+
+
+# kinds with few distinct values: literals rendered once per value and batch
+_REPEATING = {Kind.BOOL, Kind.ENUM, Kind.SET, Kind.DATE, Kind.INT, Kind.DECIMAL}
 
 
 def family(dialect: str | None) -> str:
@@ -333,6 +338,7 @@ class InsertScript:
         self.fam = family(self.dialect)
         self.source_fam = family(schema.dialect)
         self.render = _RENDER[self.fam]
+        self.gen = Dialect.get_or_raise(self.render).generator()
         if self.fam == "tsql":
             batch_rows = min(batch_rows, 1000)  # SQL Server's VALUES limit
         self.batch_rows = max(1, batch_rows)
@@ -354,7 +360,56 @@ class InsertScript:
 
     # -- rendering helpers --------------------------------------------------------------------
     def sql(self, e: exp.Expression) -> str:
-        return e.sql(dialect=self.render)
+        # one sqlglot Generator for the whole script: the same output as e.sql(dialect), ~7x faster
+        return self.gen.sql(e)
+
+    def cells(self, values: list, col: Column) -> list[str]:
+        """Every value of one column rendered as a literal of the target dialect (by sqlglot)."""
+        lit, sql = self.lit, self.gen.sql
+        fast = self._fast(col)
+        if fast is not None:
+            return [fast(v) for v in values]
+        if col.type.kind in _REPEATING:
+            cache: dict[Any, str] = {}
+            out = []
+            for v in values:
+                try:
+                    text = cache.get(v)
+                except TypeError:  # unhashable (a list)
+                    out.append(sql(lit(v, col)))
+                    continue
+                if text is None:
+                    text = cache[v] = sql(lit(v, col))
+                out.append(text)
+            return out
+        return [sql(lit(v, col)) for v in values]
+
+    def _fast(self, col: Column):
+        """A renderer for the common case of a column (plain strings, integers), the general path
+        for anything else. Strings are escaped by sqlglot's generator for the target dialect;
+        integers need no escaping (their literal is their decimal digits)."""
+        k = col.type.kind
+        sql, lit = self.gen.sql, self.lit
+        null = "NULL"
+        if k in (Kind.STRING, Kind.ENUM, Kind.OTHER, Kind.UUID) and not (k == Kind.OTHER and self.fam == "mysql"):
+            national = self.fam == "tsql"
+
+            def text(v: Any) -> str:
+                if v is None:
+                    return null
+                if type(v) is str and not (national and not v.isascii()):
+                    return sql(exp.Literal.string(v))
+                return sql(lit(v, col))
+            return text
+        if k == Kind.INT:
+            def integer(v: Any) -> str:
+                if v is None:
+                    return null
+                if type(v) is int:
+                    return str(v)
+                return sql(lit(v, col))
+            return integer
+        return None
 
     def tname(self, t: Table) -> str:
         return self.sql(self.names.table(t))
@@ -500,17 +555,13 @@ class InsertScript:
         overriding = ""
         if self.fam == "postgres" and any(c.identity for c in cols):
             overriding = " OVERRIDING SYSTEM VALUE"
-        lit = self.lit
         n = batch.num_rows
+        null = self.sql(exp.Null())
+        rendered = [[null] * n if c.name.lower() in nulled else self.cells(vals, c) for c, vals in zip(cols, data)]
+        rows = ["(" + ", ".join(row) + ")" for row in zip(*rendered)]
         step = 1 if self.fam == "oracle" else self.batch_rows
-        null = exp.Null()
         for start in range(0, n, step):
-            stop = min(n, start + step)
-            rows = []
-            for r in range(start, stop):
-                rows.append(exp.Tuple(expressions=[
-                    null if (c.name.lower() in nulled) else lit(vals[r], c) for c, vals in zip(cols, data)]))
-            values = ",\n  ".join(self.sql(row) for row in rows)  # one row per line
+            values = ",\n  ".join(rows[start:start + step])  # one row per line
             w(f"INSERT INTO {target}{overriding} VALUES {values};\n")
             self.stats.statements += 1
 

@@ -154,13 +154,16 @@ def test_mariadb_oracle(file, mysql_db, mysql_server, tmp_store, tmp_path):
         ddl = re.sub(r"/\*!50705(.*?)\*/", r"\1", ddl, flags=re.S)
         ddl = re.sub(r"/\*!80003.*?\*/", "", ddl, flags=re.S)
         ddl = "SET FOREIGN_KEY_CHECKS=0;\n" + ddl + "\nSET FOREIGN_KEY_CHECKS=1;\n"
+    lock = None
     if file == "northwind.mysql.sql":
         schemas = ["northwind"]
-        con = mysql_server.connect()
-        with con.cursor() as cur:
+        # one fixed database name on a shared server: runs in parallel (other checkouts, CI jobs) take turns
+        lock = mysql_server.connect()
+        with lock.cursor() as cur:
+            cur.execute("SELECT GET_LOCK('synthtalk_oracle_northwind', 600)")
+            assert cur.fetchone()[0] == 1
             cur.execute("DROP DATABASE IF EXISTS northwind")
             cur.execute("CREATE DATABASE northwind CHARACTER SET utf8mb4")
-        con.close()
     ddl_file = tmp_path / "ddl.sql"
     ddl_file.write_text(ddl, encoding="utf-8")
     try:
@@ -182,11 +185,11 @@ def test_mariadb_oracle(file, mysql_db, mysql_server, tmp_store, tmp_path):
         assert bad == {}, bad
         print(f"{file}: {sum(names.values())} rows, {len(orphans)} FKs checked, load {load_s:.1f}s")
     finally:
-        if file == "northwind.mysql.sql":
-            con = mysql_server.connect()
-            with con.cursor() as cur:
+        if lock is not None:
+            with lock.cursor() as cur:
                 cur.execute("DROP DATABASE IF EXISTS northwind")
-            con.close()
+                cur.execute("SELECT RELEASE_LOCK('synthtalk_oracle_northwind')")
+            lock.close()
 
 
 # --------------------------------------------------------------------------- SQLite
