@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pyarrow as pa
 
@@ -86,6 +87,36 @@ class Dataset:
                 f"{sum(self.row_counts.values()):,} rows, store {self.store.path}>")
 
     # -- data -------------------------------------------------------------------------------
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A read connection; a table that vanished (another kernel replaced or dropped the dataset
+        since this object was made) is a :class:`StoreError` saying so, never a raw DuckDB error."""
+        import duckdb
+
+        try:
+            with self.store.connect(read_only=self.store._ro()) as con:
+                yield con
+        except duckdb.CatalogException:
+            raise self._stale_error() from None  # asked on a new connection: this one is closed
+
+    def _stale_error(self) -> StoreError:
+        try:
+            now = self.store.info(self.name)
+        except StoreError:
+            return StoreError(f"Dataset {self.name!r} is no longer in the store {self.store.path} "
+                              f"(dropped by another kernel?)")
+        return StoreError(f"Dataset {self.name!r} was replaced in the store since it was opened (now version "
+                          f"{now.version}, tables: {', '.join(now.tables)}): open it again, e.g. "
+                          f"open_dataset({self.name!r}) or ds.refresh()")
+
+    def _check_current(self) -> None:
+        """Before whole-dataset work (validation, exports): follow a newer version of the same schema,
+        refuse one generated from another schema."""
+        now = self.store.info(self.name)
+        if now.source != self._info.source or now.tables != self._info.tables:
+            raise self._stale_error()
+        self._info = now
+
     def table_key(self, table: str) -> str:
         """The stored key of ``table``: exact key, case-insensitive key, table name or ``schema.name``."""
         if table in self._info.tables:
@@ -109,24 +140,24 @@ class Dataset:
     def arrow(self, table: str) -> pa.Table:
         """The current stored contents of ``table`` as a pyarrow Table."""
         sql = self._select(table)
-        with self.store.connect(read_only=self.store._ro()) as con:
+        with self._reading() as con:
             return con.sql(sql).to_arrow_table()
 
     def df(self, table: str) -> "pd.DataFrame":
         """The current stored contents of ``table`` as a pandas DataFrame."""
         sql = self._select(table)
-        with self.store.connect(read_only=self.store._ro()) as con:
+        with self._reading() as con:
             return con.execute(sql).df()
 
     def preview(self, table: str, n: int = 10) -> "pd.DataFrame":
         """The first ``n`` rows of ``table``."""
         sql = self._select(table, max(0, int(n)))
-        with self.store.connect(read_only=self.store._ro()) as con:
+        with self._reading() as con:
             return con.execute(sql).df()
 
     def count(self, table: str) -> int:
         sql = f"SELECT count(*) FROM {qualified(self.name, self.table_key(table))}"
-        with self.store.connect(read_only=self.store._ro()) as con:
+        with self._reading() as con:
             return int(con.execute(sql).fetchall()[0][0])
 
     def snapshot(self, tables: "list[str] | None" = None) -> "Snapshot":
@@ -156,23 +187,28 @@ class Dataset:
 
     # -- checks and exports -----------------------------------------------------------------
     def validate(self, **kwargs: Any) -> "ValidationReport":
+        self._check_current()
         from .validate import validate
         self.report = validate(self, self.schema, **kwargs)
         return self.report
 
     def to_csv(self, directory: str | Path) -> list[Path]:
+        self._check_current()
         from .export.csv import to_csv
         return to_csv(self, directory)
 
     def to_parquet(self, directory: str | Path) -> list[Path]:
+        self._check_current()
         from .export.parquet import to_parquet
         return to_parquet(self, directory)
 
     def to_zip(self, path: str | Path) -> Path:
+        self._check_current()
         from .export.zip import to_zip
         return to_zip(self, path)
 
     def to_sql(self, path: str | Path, dialect: str | None = None, **kwargs: Any) -> Path:
+        self._check_current()
         from .export.inserts import dataset_to_sql
         return dataset_to_sql(self, path, dialect=dialect, **kwargs)
 
