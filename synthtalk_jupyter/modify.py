@@ -619,6 +619,7 @@ def apply_sql(ds, table: str, sql: str, *, instruction: str | None = None, expla
     """
     import duckdb
 
+    _refresh(ds)  # another kernel may have changed or regenerated the dataset since ds was made
     schema = ds.schema
     key = ds.table_key(table) if hasattr(ds, "table_key") else table
     checked = check_sql(sql, schema, key, dataset=ds.name, db_schema=ds.name)
