@@ -14,6 +14,14 @@ operation and closes it afterwards, so several kernels can share the file (a bus
 for ``timeout`` seconds, then a :class:`StoreError` explains who holds it). A save happens in one
 DuckDB transaction (drop the old schema, create and fill the new one, update the metadata), so a
 reader never sees a half-written dataset and a failure leaves the previous dataset intact.
+
+Several kernels (processes) on one file: DuckDB lets one process open a file read-write, or several
+read-only. Rows are therefore generated into a private staging file first (next to the store, else in
+the temp dir) without holding the store; the store is then held only for the swap (``ATTACH`` the
+staging file, copy at DuckDB speed, metadata, commit). Several threads of one process share one DuckDB
+instance, in which two write transactions would conflict rather than wait, so writers of a process take
+turns on a per-file lock. ``tests/test_concurrency.py`` runs three processes and three threads against
+one file.
 """
 
 from __future__ import annotations
