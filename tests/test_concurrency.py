@@ -297,3 +297,31 @@ def test_threads_of_one_kernel_share_one_store(tmp_path):
     assert sorted(store.names()) == ["same", "t0", "t1", "t2"]
     for info in store.list():
         assert Dataset(info.name, store).validate().ok
+
+
+def test_a_dataset_replaced_by_another_kernel_is_a_clear_error(tmp_path):
+    """A kernel holds ``ds`` while another kernel regenerates the name from another schema, then drops it."""
+    import subprocess
+    import sys
+
+    from synthtalk_jupyter import api
+    from synthtalk_jupyter.errors import StoreError
+    from synthtalk_jupyter.store import Store
+
+    path = tmp_path / "s.duckdb"
+    store = Store(path)
+    ds = api.generate(SMALL, "x", rows=10, store=store, progress=False)
+    other = ("import sys; from synthtalk_jupyter import api; from synthtalk_jupyter.store import Store; "
+             "api.generate('CREATE TABLE other (id INT PRIMARY KEY);', 'x', rows=5, store=Store(sys.argv[1]), "
+             "progress=False)")
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True, timeout=120)
+    for call in (lambda: ds.df("emp"), lambda: ds.count("dept"), lambda: ds.preview("emp"), ds.validate,
+                 lambda: ds.to_csv(tmp_path / "csv")):
+        with pytest.raises(StoreError, match="replaced in the store since it was opened"):
+            call()
+    with pytest.raises(StoreError, match="no table 'emp'"):
+        ds.modify("emp", sql=CHANGES["small"][0][1])
+    assert api.open_dataset("x", store=store).tables == ["other"]
+    store.drop("x")
+    with pytest.raises(StoreError, match="no longer in the store"):
+        ds.df("other")
