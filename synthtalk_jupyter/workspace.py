@@ -172,9 +172,32 @@ def _fallback(problem: str, path) -> Workspace:
 
 
 # --------------------------------------------------------------------------- isolated sessions
+_PREFIX = "synthtalk-visitor-"
+
+
+def _sweep_orphans(base: Path) -> None:
+    """Remove private stores of kernels that are gone (killed before their exit handler ran)."""
+    for d in base.glob(_PREFIX + "*"):
+        try:
+            pid = int(d.name[len(_PREFIX):].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, True)
+        except OSError:  # exists, not ours to signal
+            pass
+
+
 def private_store() -> tuple[Store, str]:
-    """A fresh store in a temp directory of its own, removed when the process ends."""
-    d = tempfile.mkdtemp(prefix="synthtalk-visitor-")
+    """A fresh store in a temp directory of its own, removed when the process ends (or, if the
+    process is killed, by the next session that starts)."""
+    base = Path(tempfile.gettempdir())
+    _sweep_orphans(base)
+    d = tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=base)
     atexit.register(shutil.rmtree, d, True)
     return Store(Path(d) / "workspace.duckdb"), d
 

@@ -189,3 +189,18 @@ def test_magics_show_the_notice_once(tmp_path, monkeypatch):
     assert "not a valid DuckDB database" in first and "in memory" in first
     assert "not a valid DuckDB database" not in html(SMALL)
     assert api.get_store().memory and api.list_datasets() == ["t"]
+
+
+def test_private_stores_are_removed(examples_file):
+    """At exit, and (for a killed kernel) by the next session that starts."""
+    code = ("import sys; from synthtalk_jupyter import workspace as w; "
+            "ws = w.open_workspace('isolated', examples=sys.argv[1]); print(ws.private_dir, flush=True); "
+            "import os; os._exit(0) if sys.argv[2] == 'kill' else None")
+    out = subprocess.run([sys.executable, "-c", code, str(examples_file), "exit"], capture_output=True, text=True,
+                         timeout=120, check=True).stdout.strip()
+    assert not Path(out).exists()
+    out = subprocess.run([sys.executable, "-c", code, str(examples_file), "kill"], capture_output=True, text=True,
+                         timeout=120, check=True).stdout.strip()
+    assert Path(out).exists()  # no exit handler ran
+    ws = workspace.open_workspace("isolated", examples=examples_file)
+    assert not Path(out).exists() and Path(ws.private_dir).exists()
