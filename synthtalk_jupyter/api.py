@@ -252,7 +252,7 @@ def generate(
         "notices": notices,
         "notes": [str(n) for n in schema.notes],
     }
-    st.save(name, _StreamingResult(result, callback, bool(progress)), meta)
+    st.save(name, _StreamingResult(result, callback, progress is True), meta)  # a tqdm bar only when asked
     from .dataset import Dataset
 
     ds = Dataset(name, st)

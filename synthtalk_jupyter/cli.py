@@ -67,8 +67,7 @@ def cmd_dashboard(args) -> int:
         api.generate(file=EXAMPLE, name="shop", rows=1000, seed=42, progress=False, store=Store(store))
     notebook = REPO / "notebooks" / "dashboard.ipynb"
     cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}",
-           "--Voila.tornado_settings={'websocket_max_message_size': 209715200}",
-           "--VoilaConfiguration.file_allowlist=['.*']"]
+           "--Voila.tornado_settings={'websocket_max_message_size': 209715200}"]
     if args.no_browser:
         cmd.append("--no-browser")
     print("Starting:", " ".join(cmd), flush=True)

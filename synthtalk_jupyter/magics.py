@@ -8,6 +8,7 @@ the core. The class is a traitlets Configurable named ``SynthTalk`` so that
 
 from __future__ import annotations
 
+import re
 import shlex
 from typing import Any
 
@@ -383,11 +384,33 @@ SynthTalkMagics = SynthTalk  # the conventional name for a Magics class
 
 _loaded: SynthTalk | None = None
 
+# ``%chat Which customers spent most?`` ends in "?", which IPython would read as a help request
+# (``%chat?``). This cleanup transform runs before IPython's help handling and turns such a line into
+# the equivalent explicit call, so questions can end in a question mark.
+_QUESTION_LINE = re.compile(r"^(?P<indent>\s*)(?:(?P<target>[A-Za-z_][\w.]*)\s*=\s*)?%(?!%)"
+                            r"(?P<magic>chat|ddl_modify)\b(?P<args>.*\?)\s*$")
+
+
+def keep_question_marks(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        m = _QUESTION_LINE.match(line.rstrip("\n"))
+        if m is None:
+            out.append(line)
+            continue
+        call = f"get_ipython().run_line_magic({m['magic']!r}, {m['args'].strip()!r})"
+        if m["target"]:
+            call = f"{m['target']} = {call}"
+        out.append(f"{m['indent']}{call}\n")
+    return out
+
 
 def load_ipython_extension(ip):
     global _loaded
     magics = SynthTalk(shell=ip)
     ip.register_magics(magics)
+    if keep_question_marks not in ip.input_transformers_cleanup:
+        ip.input_transformers_cleanup.append(keep_question_marks)
     if magics not in ip.configurables:
         ip.configurables.append(magics)
     _loaded = magics
@@ -410,4 +433,6 @@ def unload_ipython_extension(ip):
     global _loaded
     if _loaded is not None and _loaded in ip.configurables:
         ip.configurables.remove(_loaded)
+    if keep_question_marks in ip.input_transformers_cleanup:
+        ip.input_transformers_cleanup.remove(keep_question_marks)
     _loaded = None

@@ -174,3 +174,18 @@ def test_modify_that_breaks_a_check_is_rolled_back_with_the_constraint_named(ip)
     text = html_of(cap)
     assert "Change not applied" in text and "total" in text
     assert api.open_dataset("chk").df("orders").equals(before)
+
+
+def test_a_question_may_end_with_a_question_mark(ip):
+    """IPython reads a trailing ? as a help request; %chat questions must still work."""
+    ip.run_cell_magic("ddl_generate", "qm --rows 12 --seed 1", SHOP)
+    res = ip.run_cell("r = %chat --sql SELECT count(*) AS n FROM orders -- how many?")
+    assert res.success
+    r = ip.user_ns["r"]
+    assert int(r.df["n"][0]) == 12
+    # without assignment, the result lands in Out / _ as usual
+    ip.run_cell("%chat --sql SELECT 1 AS one -- one?", store_history=True)
+    assert int(ip.user_ns["_"].df["one"][0]) == 1
+    # the transform leaves other lines alone
+    from synthtalk_jupyter.magics import keep_question_marks
+    assert keep_question_marks(["x = 1\n", "%%chat what?\n"]) == ["x = 1\n", "%%chat what?\n"]
