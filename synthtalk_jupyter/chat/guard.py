@@ -204,16 +204,19 @@ _OBJ = (r"(?:instructions?|directions|directives?|rules|guidelines|guidance|guar
         r"system message|constraints|restrictions|polic(?:y|ies)|programming|safety(?: \w+)?|filters|"
         r"sandbox|limitations|training|the above|everything above|all of the above|"
         r"everything (?:you(?:'ve| have)? (?:were |been )?told|before|above)|what you were told|"
-        r"(?:the |your )?(?:previous|prior|earlier|above|original|initial) (?:message|context|conversation|text))")
+        r"(?:the |your )?(?:previous|prior|earlier|above|original|initial) (?:message|context|conversation|text)|"
+        r"what (?:the )?(?:system|developers?|admin\w*|operators?|creators?) (?:said|says|told you|wrote|set up)|"
+        r"(?:the |your )?old (?:one|task|orders|instructions?|rules|setup))")
 
 _INJECTION: list[tuple[str, str]] = [
     # instruction override
-    ("override", rf"\b(?:ignore|ignoring|disregard|forget|override|bypass|abandon|neglect|pay no attention to|"
+    ("override", rf"\b(?:ignore|ignoring|disregard|forget|override|overriding|bypass|abandon|neglect|pay no attention to|"
                  rf"do not follow|don'?t follow|stop following|set aside|skip|throw away|discard)\b{_S}{{0,40}}?\b{_OBJ}\b"),
     ("override_all", r"\b(?:ignore|disregard|forget)\s+(?:all|every|any)(?: of)?(?: the| your| my)?\s*(?:previous|prior|earlier|above|preceding)?\s*(?:instructions?|rules|commands|messages?|directions)\b"),
     ("override_prev", r"\b(?:ignore|disregard|forget)\s+(?:the\s+|your\s+|all\s+)?(?:previous|prior|above|preceding|earlier)\s+(?:instructions?|rules|commands|directions|prompt|guidelines)\b"),
     ("new_rules", r"\b(?:new|updated|real|actual|true)\s+(?:instructions?|rules|directives?|task|orders)\s*(?::|are|is)\b|"
-                  r"\bnew (?:policy|rules|instructions|guidelines)\s+(?:lets|allows|permits|says|requires)\b"),
+                  r"\bnew (?:policy|rules|instructions|guidelines)\s+(?:lets|allows|permits|says|requires)\b|"
+                  r"\bnew (?:task|job|mission|assignment|role|objective|goal) for you\b"),
     ("rules_obsolete", r"\b(?:previous|prior|earlier|original|old|current|your)\s+(?:guidance|instructions?|rules|policy|policies|prompt|guidelines|directives)\s+(?:is|are|was|were|has been|have been)\s+(?:now\s+)?"
                        r"(?:obsolete|void|outdated|cancell?ed|revoked|invalid|no longer valid|superseded|replaced|deprecated|suspended)\b"),
     ("rules_changed", r"\b(?:instructions?|rules|guidelines|directives|guardrails?|restrictions|sandbox|filters|safety \w+)\s+(?:have|has)\s+(?:been\s+)?(?:changed|updated|replaced|modified|removed|lifted|disabled)\b"),
@@ -223,9 +226,13 @@ _INJECTION: list[tuple[str, str]] = [
     # prompt extraction
     ("system_prompt", r"\bsystem\s*(?:prompt|message|instructions?|configuration)\b|\bsystemprompt\b|\bsysteemprompt\b"),
     ("hidden_prompt", r"\b(?:initial|original|hidden|secret|internal|developer|pre-?)\s*(?:prompt|instructions?|directives)\b"),
-    ("show_instructions", rf"\b(?:print|show|reveal|repeat|output|display|tell me|give me|paste|dump|leak|quote|summari[sz]e|translate|list|what (?:are|were|is))\b{_S}{{0,30}}\b(?:your|the)\s+(?:instructions|prompt(?!-)|rules(?: you)?|guidelines|directives|configuration|context window|initial message|first message)\b"),
+    ("show_instructions", rf"\b(?:print|show|reveal|repeat|output|display|tell me|give me|paste|dump|leak|quote|summari[sz]e|translate|list|what (?:are|were|is))\b{_S}{{0,30}}\b(?:your|the)\s+(?:instructions|prompt(?!-)|rules(?: you)?|guidelines|directives|configuration|context window|initial message|first message)\b"
+                          r"(?!\s+(?:for|of|on|in|about|behind|governing)\s+(?:the\s+|this\s+|that\s+|each\s+|every\s+)?(?:[\w-]+\s+){0,2}"
+                          r"(?:columns?|fields?|tables?|values?|data|dataset|status|codes?|ids?|categor\w+|enums?|rows?|records?)\b)"),
     ("repeat_above", r"\brepeat\s+(?:the\s+|all\s+|everything\s+)?(?:text|words|message|content|lines?)?\s*(?:above|before)\b|\b(?:verbatim|word for word)\b|"
-                     rf"\b(?:repeat|print|show|output|copy|quote)\b{_S}{{0,30}}\b(?:written|said|sent|given)\s+(?:before|above|prior to|ahead of)\b"),
+                     rf"\b(?:repeat|print|show|output|copy|quote)\b{_S}{{0,30}}\b(?:written|said|sent|given)\s+(?:before|above|prior to|ahead of)\b|"
+                     r"\b(?:text|message|messages|words|content|everything|instructions?)\s+(?:that\s+)?you\s+(?:received|got|were given|were sent|saw|read)\s+"
+                     r"(?:before|prior to|ahead of|at the (?:start|beginning)|first)\b"),
     ("behaviour_prompt", r"\b(?:message|prompt|text|instructions?|rules)\s+(?:that|which)\s+(?:defines?|controls?|governs?|shapes?|configures?|sets? up|determines?)\s+(?:your|the assistant'?s?|how you)\b|"
                          r"\bexact (?:wording|text|words) of (?:the|your)\b"),
     ("context_dump", r"\bcontext window\b|\bfirst message (?:in|of) (?:this|the) conversation\b|\bwhat you were told\b"),
@@ -254,7 +261,9 @@ _INJECTION: list[tuple[str, str]] = [
                     r"\b(?:clear|clean|empty|wipe)\w*\b[^.?!\n;]{0,50}\b(?:permanently|for good|forever|irreversibly)\b"),
     ("modify_nl", rf"\b(?:replace|modify|change|alter|overwrite|update|set)\b{_S}{{0,50}}\bin\s+the\s+(?:\w+\s+)?(?:table|database)\b|"
                   r"\b(?:modify|alter|overwrite|change|update|edit)\s+(?:the\s+)?\w+\s+table\b|"
-                  rf"\binsert\b{_S}{{0,40}}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:table|database)\b"),
+                  rf"\binsert\b{_S}{{0,40}}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:table|database)\b|"
+                  r"\b(?:directly|permanently|physically|right)\s+(?:in|into|inside)\s+(?:the\s+)?(?:\w+\s+)?(?:table|database|db)\b|"
+                  r"\b(?:in|into)\s+the\s+(?:\w+\s+)?(?:table|database|db)\s+(?:itself|directly)\b"),
     ("destructive_stmt", r"\b(?:drop|delete|truncate|insert|update|ddl|dml|destructive|write)\s+(?:statements?|queries|commands)\b"),
     ("duckdb_admin", r"\bcopy\b[^\n]{0,80}\bto\s+['\"]|\bcopy\s+\w+\s+to\b|\battach\s+['\"]|\battach\b[^\n]{0,60}\bas\s+\w+|"
                      r"\bdetach\b|\binstall\s+\w+|\bload\s+(?:httpfs|the extension|\w+\s+extension)|\bload\b[^\n]{0,30}\bextension\b|"
@@ -273,6 +282,7 @@ _INJECTION: list[tuple[str, str]] = [
                 r"database passwords?|passwords? (?:he|she|you) knows?|auth(?:entication)? tokens?|bearer tokens?|private keys?)\b|"
                 r"\benvironment variables?\b|\b(?:openai|aws|azure|langfuse|anthropic)_\w*\b|\bsecrets?\b(?! santa)"),
     ("exfil_url", rf"\b(?:send|post|upload|export|exfiltrate|fetch|load|read|open|download|pipe|forward|write|transfer|copy|email)\b{_S}{{0,80}}\bhttps?://|"
+                  rf"\b(?:e-?mail|mail|send|forward|post|transfer|copy)\b{_S}{{0,80}}\bto\s+(?:me\s+at\s+|my\s+(?:\w+\s+)?(?:address|inbox)\s+)?[\w.+-]+@[\w-]+\.[a-z]{{2,}}\b|"
                   r"\bhttps?://\S*(?:evil|attacker|malware|collector|exfil)|\b169\.254\.169\.254\b|\bmetadata/|\bpastebin\b|\bpublic (?:paste|gist)\b|\bexfiltrat"),
     ("code_exec", r"\bimport\s+os\b|\bos\.(?:system|popen|environ)|\bsubprocess\b|__import__|\beval\s*\(|\bexec\s*\(|\brm\s+-rf\b|"
                   r"\bsudo\b|/bin/(?:ba)?sh\b|\|\s*(?:ba)?sh\b|\b(?:curl|wget)\s+\S+|\bpowershell\b|\bnc\s+-e\b"),
@@ -282,7 +292,10 @@ _INJECTION: list[tuple[str, str]] = [
     ("obfuscation", r"\b(?:decode|base64|rot13|hex[ -]?decode|read (?:this|it) backwards|reverse (?:this|it))\b[^\n]{0,40}\b(?:and|then)\s+(?:follow|do|execute|run|obey)|"
                     r"\bnow run (?:that|it|this) as sql\b|\bcombine the letters\b"),
     ("multilingual", r"\bignor(?:a|e|ez|iere|ieren)\b[^\n]{0,30}\b(?:instrucciones|instructions|anweisungen|istruzioni|instru[cç][õo]es|instructies|regeln|reglas|r[eè]gles)\b|"
-                     r"\b(?:olvida|vergiss|oublie|dimentica|esque[cç]a|negeer|vergeet)\b[^\n]{0,30}\b(?:instrucciones|anweisungen|instructions|istruzioni|instru[cç][õo]es|instructies|regeln|reglas|r[eè]gles|regole|regras|regels|consignes)\b|"
+                     r"\b(?:olvida|vergiss|oublie|dimentica|esque[cç]a|negeer|vergeet)\b[^\n]{0,30}(?:\b|\w*)(?:instrucciones|anweisungen|instructions|istruzioni|instru[cç][õo]es|instructies|regeln|reglas|r[eè]gles|regole|regras|regels|consignes|vorgaben)\b|"
+                     r"\bignorier\w*\b[^\n]{0,30}\w*(?:regeln|anweisungen|vorgaben|richtlinien)\b|"
+                     r"\b(?:vergiss|vergesst|oublie[sz]?|olvida|olvide|dimentica|esque[cç]a|negeer|vergeet)\b[^\n]{0,15}\b(?:alles|tout|todo|tutto|tudo|alle[s]?)\b[^\n]{0,40}\b(?:gesagt|gesagte|dit|dicho|detto|dito|gezegd|vorher|zuvor|bisher|avant|antes|prima|eerder)\b|"
+                     r"\b(?:leere|leeren|leer|vide[rz]?|vac[ií]a|vaciar|svuota|esvazie|maak)\b[^\n]{0,20}\b(?:tabelle|tabla|table|tabella|tabela|tabel)\b|"
                      r"\b(?:l[öo]sche|borra|supprime[sz]?|cancella|apague|apaga|verwijder|elimina)\b[^\n]{0,20}\b(?:tabelle|tabla|table|tabella|tabela|tabel)\b|"
                      r"\bprompt del sistema\b|\bsystemprompt\b|前の指示|システムプロンプト|忽略|之前的所有指令|系统提示|игнорируй|предыдущие инструкции|системный промпт"),
 ]
@@ -379,8 +392,9 @@ def _write_rx(dataset) -> re.Pattern:
         rf"\b(?:insert|add|create|append|inject|put)\s+(?:me\s+)?(?:a|an|one|two|some|\d+|new|fake|test|dummy|bogus|made-up)\s+"
         rf"(?:new\s+|fake\s+|test\s+|dummy\s+|bogus\s+)?(?:[\w-]+\s+){{0,2}}?{things}\b[^.?!\n;]{{0,40}}?\b(?:into|to|in)\s+(?:the\s+)?"
         rf"(?:{tables}|table|database|db)\b{_NOT_TABLE_USE}|"
-        rf"\binsert\s+(?:a|an|one|some|new|fake|test)\s+(?:[\w-]+\s+){{0,2}}(?:row|record|entry)\b|"
-        rf"\b(?:empty|wipe(?: out)?|clear out|clean out|purge|nuke)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|our\s+|this\s+)?"
+        rf"\binsert\s+(?:a|an|one|some|new|fake|test|\d+)\s+(?:[\w-]+\s+){{0,2}}(?:row|record|entry|{tables})\b|"
+        rf"\b(?:add|create|make up|fabricate|inject)\s+(?:a|an|one|some|\d+)\s+(?:new\s+)?(?:fake|dummy|bogus|made-up|fictitious|phony|phoney)\s+(?:[\w-]+\s+){{0,1}}{things}\b|"
+        rf"\b(?:empty|wipe(?: out)?|clear out|clean out|purge|nuke|truncate|erase|destroy)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|our\s+|this\s+)?"
         rf"(?:{tables})(?=\s*(?:tables?\b|$|[.,;!?]|(?:so|and|now|then|please|pls|completely|entirely|permanently|for good)\b))",
         re.IGNORECASE)
     if len(_WRITE_CACHE) > 64:
@@ -441,13 +455,13 @@ jobs title titles
 """.split())
 
 _OFF_TOPIC = [
-    r"\b(?:poem|poems|poetry|haiku|limerick|sonnet|rap song|song|lyrics|story|stories|bedtime|fairy tale|novel|essay|riddle|joke|jokes|fun fact)\b",
+    r"\b(?:poem|poems|poetry|haiku|limerick|sonnets?|ballad|rap song|song|lyrics|story|stories|bedtime|fairy tale|novel|essay|riddle|joke|jokes|fun fact)\b",
     r"\b(?:weather|forecast|rain|snow|temperature|sunny|climate change)\b",
     r"\b(?:recipe|recipes|cook|cooking|bake|baking|dinner|lunch|breakfast|pancakes?|bread)\b",
     r"\b(?:translate|translation)\b",
     r"\b(?:cover letter|resume|cv|job interview|linkedin post|birthday message|email to my|letter to|my boss|raise)\b",
     r"\b(?:capital of|president of|prime minister|population of|people live|who (?:is|was|wrote|painted|won|invented|discovered)|"
-    r"how (?:tall|far|old|big|deep|long) is|speed of light|meaning of life|richest person)\b",
+    r"how (?:tall|far|old|big|deep|long) is|speed of light|meaning of life|richest person|population|inhabitants)\b",
     r"\b(?:quantum|black holes?|vaccines?|physics|chemistry|biology|history of|roman empire|universe|planet|moon)\b",
     r"\b(?:flight|flights|hotel|trip|travel|vacation|holiday|book me)\b",
     r"\b(?:dating|date night|first date|girlfriend|boyfriend|relationship advice|puppy|dog|cat|cats|pet)\b",
@@ -464,11 +478,24 @@ _OFF_TOPIC = [
     r"\b(?:write|compose|draft|generate|make up|create)\s+(?:me\s+)?(?:a|an|some)\s+(?:\w+\s+){0,2}(?:poem|story|essay|email|letter|song|speech|script|post|tweet|message|riddle|joke|component|app|website|scraper)\b",
 ]
 _OFF_RX = re.compile("|".join(_OFF_TOPIC), re.IGNORECASE)
+# off-topic phrases that decide even when the text names the dataset or uses data words (a recitation, a
+# chemistry table, career advice): nothing an analysis of a dataset would say
+_OFF_HARD = re.compile(
+    r"\b(?:periodic table|periodic elements|chemical elements)\b|"
+    r"\bcount (?:from \d+ )?(?:up |down |backwards? )?to \d+\b|"
+    r"\b(?:say|spell|count|write|pronounce|recite)\b[^.?!\n]{0,30}\bin (?:french|german|spanish|italian|japanese|chinese|korean|"
+    r"russian|latin|portuguese|dutch|arabic|hindi|swedish|polish|turkish|greek)\b|"
+    r"\b(?:how (?:do |can |should |to |would )?(?:i |we |you )?|tips (?:to|for|on) |help me |advice on )negotiat\w*|"
+    r"\bask(?:ing)? (?:my (?:boss|manager) )?for (?:a )?(?:raise|pay rise|promotion)\b|\bcareer advice\b",
+    re.IGNORECASE)
+_FUZZY_BASE = frozenset(_DATA_WORDS | _BUSINESS)
 # asking for a piece of writing or code that is not analysis: off topic even if it names a table
 _GENRE_RX = re.compile(
-    r"\b(?:write|compose|draft|generate|make up|create|build|code)\s+(?:me\s+)?(?:a|an|some)\s+(?:[\w-]+\s+){0,3}"
-    r"(?:poem|story|essay|song|rap|speech|limerick|haiku|riddle|joke|scraper|crawler|bot|website|web ?app|app|"
-    r"component|game|cover letter|love letter)\b", re.IGNORECASE)
+    r"\b(?:write|compose|draft|generate|make up|create|build|code)\s+(?:me\s+)?(?:a|an|some)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:poem|story|essay|song|rap|speech|limerick|haiku|sonnet|ode|ballad|verse|rhyme|fable|tale|screenplay|"
+    r"riddle|joke|scraper|crawler|bot|website|web ?app|app|component|game|cover letter|love letter|"
+    r"regex|regexp|regular expression|(?:python|javascript|java|bash|shell|powershell|rust|go) (?:script|function|program|class)|"
+    r"unit tests?|dockerfile|tweet|linkedin post|blog post|press release|e-?mail|newsletter|memo|announcement)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"\b(?:that|it|those|them|this|these|same|instead|again|also|now|too|more|less|why|explain|only|exclude|"
     r"add|remove|sort|sorted|make it|as a|what about|how about|and for|and the|per|by|but|then|previous|last one|"
@@ -595,7 +622,9 @@ THRESHOLDS: dict[str, float] = {
     "off_schema": 0.90,  # P(off_topic) that overrides a question naming the dataset
     "off_weak": 0.45,  # ... that overrides generic data/business words ("average height of a giraffe")
     "off_domain": 0.50,  # ... that confirms an off-topic domain word when data words are present too
-    "off_history": 0.90,  # ... that overrides a follow-up in a conversation about the data
+    "off_history": 0.90,
+    "off_strong": 0.70,  # ... that overrides statistics wording about business things ("median basket size")
+    "off_own": 0.98,  # ... that overrides a dataset name with "we/our" ("how many interns do we have")  # ... that overrides a follow-up in a conversation about the data
     "ok_none": 0.90,  # P(ok) that lets through a question without any evidence
 }
 
@@ -609,6 +638,67 @@ _ATTACK_CUE = re.compile(
     r"reveal|verbatim|override|bypass|disregard|ignore|forget|obsolete|void|ai|assistant|bot|gpt|model|"
     r"delete|drop|truncate|wipe|erase|purge|destroy|insert|update|alter|rename|permanent\w*|database|db|oublie\w*|vergiss\w*|olvida\w*|ignor\w*|efface\w*|supprim\w*|borra\w*|l[öo]sch\w*|consignes|anweisung\w*|instrucci\w*|r[eè]gles|reglas|regeln|normas|oculto|cach[ée]e?|versteckt\w*)\b",
     re.IGNORECASE)
+
+
+# first person plural: the user's own organisation ("how many interns do we have", "our biggest spenders")
+_OWN = re.compile(r"\b(?:we|our|ours|us)\b")
+# a reference to the data itself ("the numbers", "what tables", "this dataset")
+_DATA_REF = re.compile(r"\b(?:the|this|these|our|my|your) (?:data|dataset|datasets|numbers|figures|stats|statistics|metrics|kpis|"
+                       r"results|tables?|columns?|fields?|schema)\b|\b(?:which|what|how many) (?:tables|columns|fields|datasets)\b")
+# a peak / extreme period ("busiest hour", "slowest weekday")
+_PEAK = re.compile(r"\b(?:busiest|peak|quietest|slowest|strongest|weakest|best|worst|highest|lowest|biggest|top)\s+"
+                   r"(?:hours?|days?|weekdays?|weeks?|months?|quarters?|years?|seasons?|times? of (?:day|year)|shifts?)\b")
+
+
+def _morph(w: str) -> set[str]:
+    """A word and its crude base forms (plural, agent noun, -ing): 'spenders' -> 'spend'."""
+    out = {w, _stem(w)}
+    for suf in ("ers", "ing"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            out.add(w[:-len(suf)])
+    return out
+
+
+@lru_cache(maxsize=128)
+def _typo_index_for(vocab: frozenset) -> dict[str, str]:
+    """One-letter deletions of the vocabulary's words (five letters or more) -> the word."""
+    idx: dict[str, str] = {}
+    for v in vocab:
+        if len(v) >= 5:
+            for i in range(len(v)):
+                idx.setdefault(v[:i] + v[i + 1:], v)
+    return idx
+
+
+def _fuzzy_hits(words: Iterable[str], vocab: frozenset) -> set[str]:
+    """Vocabulary words reached by one typo (a letter missing, extra, wrong or two swapped): 'contry', 'revenu'."""
+    idx = _typo_index_for(vocab)
+    hits: set[str] = set()
+    for w in words:
+        if len(w) < 4 or w in vocab:
+            continue
+        if w in idx:  # a letter missing
+            hits.add(idx[w])
+            continue
+        if len(w) < 5:
+            continue
+        for i in range(len(w)):
+            c = w[:i] + w[i + 1:]
+            if len(c) >= 5 and c in vocab:  # a letter too many
+                hits.add(c)
+                break
+            if len(w) >= 6 and c in idx and len(idx[c]) == len(w):  # a wrong letter
+                hits.add(idx[c])
+                break
+            if i + 1 < len(w):
+                sw = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+                if sw != w and sw in vocab:  # two letters swapped
+                    hits.add(sw)
+                    break
+    return hits
+
+
+_FUZZY_BASE: frozenset = frozenset()  # set after the word lists below
 
 
 def _data_intent(text: str, dataset) -> bool:
@@ -629,19 +719,25 @@ def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] |
     wset = set(words)
     vocab = schema_vocabulary(dataset)
     schema_hits = wset & vocab
+    hard = _OFF_HARD.search(text)
+    if hard and not ({_stem(w) for w in _words(hard.group(0))} & vocab):
+        return GuardResult(False, "off_topic", f"(“{hard.group(0)}” is not about the data.)", rule="off_topic_hard")
     if schema_hits:
         genre = _GENRE_RX.search(text)
         if genre and not ({_stem(w) for w in _words(genre.group(0))} & vocab):
             return GuardResult(False, "off_topic", f"(“{genre.group(0)}” is not an analysis of the data.)",
                                rule="off_topic_genre")
-        if p_off >= thr["off_schema"]:
+        # the user's own organisation and a name of the dataset: only a near-certain classifier overrules
+        limit = max(thr["off_schema"], thr["off_own"]) if _OWN.search(text) else thr["off_schema"]
+        if p_off >= limit:
             return GuardResult(False, "off_topic", "This does not look like a question about the data.",
                                rule="model_off_topic_schema")
         return None
     raw_words = set(_words(text))
-    strong = raw_words & _DATA_WORDS
+    forms = set().union(*(_morph(w) for w in raw_words)) if raw_words else set()
+    strong = forms & _DATA_WORDS
     weak = raw_words & _ANALYTICS
-    business = raw_words & _BUSINESS
+    business = forms & _BUSINESS
     samples = wset & sample_vocabulary(dataset)
     sql = re.search(r"\bselect\b.+\bfrom\b", text)
     off = _OFF_RX.search(text)
@@ -651,9 +747,20 @@ def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] |
         return GuardResult(False, "off_topic", f"(“{off.group(0)}” is not about the data.)", rule="off_topic_domain")
     # data words, a table-like business noun, a sample value of the data or analytics wording in another
     # language are evidence; the classifier may still overrule them ("average height of a giraffe")
-    if (strong or business or samples or _PERIOD.search(text) or _INTL_RX.search(text)
-            or sql):
-        if p_off >= thr["off_weak"] and not (samples or sql):
+    ref = _DATA_REF.search(text)
+    fuzzy = set()
+    if not (strong or business or samples or sql):
+        fuzzy = _fuzzy_hits(raw_words - _ANALYTICS, _FUZZY_BASE) | _fuzzy_hits(raw_words - _ANALYTICS, vocab)
+    if (strong or business or samples or fuzzy or ref or _PEAK.search(text) or _PERIOD.search(text)
+            or _INTL_RX.search(text) or sql):
+        limit = thr["off_weak"]
+        if (strong and (business or ref or _OWN.search(text))) or _PEAK.search(text):  # an analysis of business things: strong evidence
+            limit = max(limit, thr["off_strong"])
+        if ref or (_OWN.search(text) and (strong or business)):  # "the numbers", "our biggest spenders"
+            limit = max(limit, thr["off_schema"])
+        if history:  # a follow-up in a conversation about the data
+            limit = max(limit, thr["off_history"])
+        if p_off >= limit and not (samples or sql):
             return GuardResult(False, "off_topic", "This does not look like a question about the data.",
                                rule="model_off_topic")
         return None
