@@ -62,6 +62,7 @@ from sqlglot import exp
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import SQLRefused, SynthTalkError
+from .store import transaction
 from .schema.model import Schema, Table
 
 VERSIONS_SCHEMA = "_synthtalk_versions"
@@ -629,8 +630,7 @@ def apply_sql(ds, table: str, sql: str, *, instruction: str | None = None, expla
         _collect_garbage(con)
         version = _next_version(con, ds.name)
         rows_changed: dict[str, int] = {}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for t in checked.tables:
                 con.execute(f"CREATE TABLE {_q(VERSIONS_SCHEMA)}.{_q(_snapshot_name(ds.name, version, t))} AS "
                             f"SELECT * FROM {_q(ds.name)}.{_q(t)}")
@@ -655,13 +655,6 @@ def apply_sql(ds, table: str, sql: str, *, instruction: str | None = None, expla
             con.execute(f"INSERT INTO {_meta()}.versions VALUES (?, ?, ?, ?, ?)",
                         [ds.name, version, created, "modify", json.dumps(detail, ensure_ascii=False)])
             _update_catalogue(con, ds, _row_counts(con, ds.name, checked.tables), version)
-            con.execute("COMMIT")
-        except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
-            raise
     _refresh(ds)
     return Change(dataset=ds.name, table=key, version=version, sql=checked.display, rows_changed=rows_changed,
                   instruction=instruction, explanation=explanation, source=source, created_at=created,
@@ -740,8 +733,7 @@ def undo(ds) -> Version:
                                     f"({', '.join(missing)}).")
         version = _next_version(con, ds.name)
         created = _now()
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for t, snap in snapshots.items():
                 con.execute(f"DELETE FROM {_q(ds.name)}.{_q(t)}")
                 con.execute(f"INSERT INTO {_q(ds.name)}.{_q(t)} SELECT * FROM {_q(VERSIONS_SCHEMA)}.{_q(snap)}")
@@ -756,13 +748,6 @@ def undo(ds) -> Version:
             _update_catalogue(con, ds, _row_counts(con, ds.name, snapshots), version)
             for snap in snapshots.values():
                 con.execute(f"DROP TABLE {_q(VERSIONS_SCHEMA)}.{_q(snap)}")
-            con.execute("COMMIT")
-        except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
-            raise
     _refresh(ds)
     return Version(version=version, action="undo", created_at=created, table=target.table,
                    instruction=target.instruction, undoes=target.version)

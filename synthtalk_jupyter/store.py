@@ -251,6 +251,21 @@ def _now() -> _dt.datetime:
 # the store
 # --------------------------------------------------------------------------------------------
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``BEGIN`` … ``COMMIT``; on any exception ``ROLLBACK`` and re-raise."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+
+
 def _is_busy(e: Exception) -> bool:
     msg = str(e)
     return ("Could not set lock" in msg or "Conflicting lock" in msg
@@ -500,52 +515,45 @@ class Store:
             stored_name = name
             version = (existing[0].version + 1) if existing else 1
             created = existing[0].created_at if existing else _now()
-            con.execute("BEGIN TRANSACTION")
             try:
-                if existing:
-                    con.execute(f"DROP SCHEMA IF EXISTS {quote_ident(existing[0].name)} CASCADE")
-                else:
-                    # an orphan schema of that name (never in the catalogue): replace it too
-                    con.execute(f"DROP SCHEMA IF EXISTS {quote_ident(name)} CASCADE")
-                con.execute(f"CREATE SCHEMA {quote_ident(stored_name)}")
-                for key in order:
-                    con.execute(create_table_sql(stored_name, schema.tables[key]))
-                if staged is not None:
-                    counts = staged[1]
+                with transaction(con):
+                    if existing:
+                        con.execute(f"DROP SCHEMA IF EXISTS {quote_ident(existing[0].name)} CASCADE")
+                    else:
+                        # an orphan schema of that name (never in the catalogue): replace it too
+                        con.execute(f"DROP SCHEMA IF EXISTS {quote_ident(name)} CASCADE")
+                    con.execute(f"CREATE SCHEMA {quote_ident(stored_name)}")
                     for key in order:
-                        con.execute(f"INSERT INTO {qualified(stored_name, key)} "
-                                    f"SELECT * FROM {STAGING_ALIAS}.{qualified('main', key)}")
-                    notices.extend(staged[2])
-                else:
-                    counts = {k: 0 for k in order}
-                    for key, batch in result.chunks():
-                        if key not in counts:
-                            raise StoreError(f"internal: the engine produced rows for an unknown table {key!r}")
-                        _append(con, stored_name, key, batch)
-                        counts[key] += batch.num_rows
-                    for key in order:
-                        notices.extend(_fill_computed(con, stored_name, schema.tables[key], dialect))
-                now = _now()
-                con.execute(f"DELETE FROM {META}.datasets WHERE lower(name) = lower(?)", [name])
-                con.execute(
-                    f"INSERT INTO {META}.datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [stored_name, source, dialect, _dumps(order), _dumps(counts), _dumps(options or {}),
-                     _dumps(spec) if spec is not None else None, _dumps(notices), _dumps(notes), seed, version,
-                     created, now])
-                con.execute(f"INSERT INTO {META}.versions VALUES (?, ?, ?, ?, ?)",
-                            [stored_name, version, now, action,
-                             _dumps({"row_counts": counts, "seed": seed})])
-                if activate:
-                    con.execute(f"INSERT OR REPLACE INTO {META}.state VALUES ('active', ?)", [stored_name])
-                con.execute("COMMIT")
-            except BaseException as e:
-                try:
-                    con.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass
-                if isinstance(e, duckdb.Error):
-                    raise StoreError(f"Saving dataset {name!r} failed, the store is unchanged: {e}") from None
-                raise
+                        con.execute(create_table_sql(stored_name, schema.tables[key]))
+                    if staged is not None:
+                        counts = staged[1]
+                        for key in order:
+                            con.execute(f"INSERT INTO {qualified(stored_name, key)} "
+                                        f"SELECT * FROM {STAGING_ALIAS}.{qualified('main', key)}")
+                        notices.extend(staged[2])
+                    else:
+                        counts = {k: 0 for k in order}
+                        for key, batch in result.chunks():
+                            if key not in counts:
+                                raise StoreError(f"internal: the engine produced rows for an unknown table {key!r}")
+                            _append(con, stored_name, key, batch)
+                            counts[key] += batch.num_rows
+                        for key in order:
+                            notices.extend(_fill_computed(con, stored_name, schema.tables[key], dialect))
+                    now = _now()
+                    con.execute(f"DELETE FROM {META}.datasets WHERE lower(name) = lower(?)", [name])
+                    con.execute(
+                        f"INSERT INTO {META}.datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [stored_name, source, dialect, _dumps(order), _dumps(counts), _dumps(options or {}),
+                         _dumps(spec) if spec is not None else None, _dumps(notices), _dumps(notes), seed, version,
+                         created, now])
+                    con.execute(f"INSERT INTO {META}.versions VALUES (?, ?, ?, ?, ?)",
+                                [stored_name, version, now, action,
+                                 _dumps({"row_counts": counts, "seed": seed})])
+                    if activate:
+                        con.execute(f"INSERT OR REPLACE INTO {META}.state VALUES ('active', ?)", [stored_name])
+            except duckdb.Error as e:
+                raise StoreError(f"Saving dataset {name!r} failed, the store is unchanged: {e}") from None
             finally:
                 if staged is not None:
                     try:
@@ -560,18 +568,15 @@ class Store:
     def drop(self, name: str) -> None:
         """Remove dataset ``name`` and its tables. Unknown name: :class:`StoreError`."""
         info = self.info(name)
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute(f"DROP SCHEMA IF EXISTS {quote_ident(info.name)} CASCADE")
-                con.execute(f"DELETE FROM {META}.datasets WHERE lower(name) = lower(?)", [info.name])
-                con.execute(f"DELETE FROM {META}.versions WHERE lower(dataset) = lower(?)", [info.name])
-                con.execute(f"DELETE FROM {META}.state WHERE key = 'active' AND lower(value) = lower(?)",
-                            [info.name])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self.connect() as con, transaction(con):
+            con.execute(f"DROP SCHEMA IF EXISTS {quote_ident(info.name)} CASCADE")
+            con.execute(f"DELETE FROM {META}.datasets WHERE lower(name) = lower(?)", [info.name])
+            con.execute(f"DELETE FROM {META}.versions WHERE lower(dataset) = lower(?)", [info.name])
+            con.execute(f"DELETE FROM {META}.state WHERE key = 'active' AND lower(value) = lower(?)",
+                        [info.name])
+        from .modify import drop_versions  # its undo snapshots go too
+
+        drop_versions(self, info.name)
         with _ACTIVE_LOCK:
             if (_ACTIVE.get(self._key()) or "").lower() == info.name.lower():
                 del _ACTIVE[self._key()]

@@ -61,7 +61,7 @@ import duckdb
 
 from .errors import StoreError
 from .store import ENV_VAR as STORE_ENV
-from .store import META, Store, _is_busy, _sql_string, quote_ident, qualified
+from .store import META, Store, _is_busy, _sql_string, quote_ident, qualified, transaction
 
 MODE_ENV = "SYNTHTALK_MODE"
 EXAMPLES_ENV = "SYNTHTALK_EXAMPLES_STORE"
@@ -234,8 +234,7 @@ def copy_datasets(source: str | os.PathLike, target: Store, names: list[str] | N
                                ).fetchall()
             wanted = {n.lower() for n in names} if names is not None else None
             now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with transaction(con):
                 for name, tables, version in rows:
                     if wanted is not None and name.lower() not in wanted:
                         continue
@@ -253,13 +252,6 @@ def copy_datasets(source: str | os.PathLike, target: Store, names: list[str] | N
                     copied.append(name)
                 if copied:
                     con.execute(f"INSERT OR IGNORE INTO {META}.state VALUES ('active', ?)", [copied[0]])
-                con.execute("COMMIT")
-            except BaseException:
-                try:
-                    con.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass
-                raise
         except duckdb.Error as e:
             raise StoreError(f"Copying the example datasets from {src} failed: {str(e).splitlines()[0]}") from None
         finally:
