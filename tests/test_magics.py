@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from IPython.core.interactiveshell import InteractiveShell
 from IPython.testing.globalipapp import get_ipython
 from IPython.utils.capture import capture_output
 
@@ -32,7 +33,8 @@ CREATE TABLE orders (
 
 @pytest.fixture(scope="module")
 def ip():
-    shell = get_ipython()
+    # another test module may have cleared the global shell: then make a fresh one
+    shell = get_ipython() or InteractiveShell.instance()
     # a notebook front-end renders HTML; the terminal test shell only plain text by default
     shell.display_formatter.active_types = ["text/plain", "text/html"]
     shell.display_formatter.formatters["text/html"].enabled = True
