@@ -495,3 +495,28 @@ def test_propose_then_apply(ds, llm):
     assert change.source == "llm" and mod.history(ds)[-1].source == "llm"
     with pytest.raises(SQLRefused, match="refused"):
         mod.propose(ds, "orders", "drop it", settings=llm_settings(llm))
+
+
+def test_dropping_a_dataset_drops_its_undo_snapshots(tmp_path):
+    import duckdb
+
+    from synthtalk_jupyter import api
+    from synthtalk_jupyter.modify import VERSIONS_SCHEMA
+    from synthtalk_jupyter.store import Store
+
+    store = Store(tmp_path / "drop.duckdb")
+    ddl = ("CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL CHECK (v >= 0));")
+    ds = api.generate(ddl, "gone", rows=20, seed=1, store=store, progress=False)
+    ds.modify("t", sql="UPDATE t SET v = 1")
+    api.generate(ddl, "kept", rows=20, seed=1, store=store, progress=False).modify("t", sql="UPDATE t SET v = 2")
+
+    def snapshots():
+        with store.connect(read_only=True) as con:
+            return [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
+                                              [VERSIONS_SCHEMA]).fetchall()]
+
+    assert any(s.startswith("gone@") for s in snapshots())
+    store.drop("gone")
+    left = snapshots()
+    assert not any(s.startswith("gone@") for s in left)
+    assert any(s.startswith("kept@") for s in left)  # other datasets keep their undo
