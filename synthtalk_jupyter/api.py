@@ -252,11 +252,8 @@ def generate(
         "notices": notices,
         "notes": [str(n) for n in schema.notes],
     }
-    st.save(name, _StreamingResult(result, callback, progress is True), meta)  # a tqdm bar only when asked
-    from .dataset import Dataset
-
-    ds = Dataset(name, st)
-    st.set_active(ds.name)
+    # the Dataset of the version this call wrote (a tqdm bar only when progress is True)
+    ds = st.save(name, _StreamingResult(result, callback, progress is True), meta)  # also the active one now
     ds.notices = notices
     ds.spec = gen_spec
     if validate:

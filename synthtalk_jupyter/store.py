@@ -552,6 +552,8 @@ class Store:
                                  _dumps({"row_counts": counts, "seed": seed})])
                     if activate:
                         con.execute(f"INSERT OR REPLACE INTO {META}.state VALUES ('active', ?)", [stored_name])
+                    # the entry exactly as written (another kernel may change it right after the commit)
+                    written = self._read_infos(con, stored_name)[0]
             except duckdb.Error as e:
                 raise StoreError(f"Saving dataset {name!r} failed, the store is unchanged: {e}") from None
             finally:
@@ -563,7 +565,7 @@ class Store:
         if activate:
             self._set_process_active(stored_name)
         from .dataset import Dataset
-        return Dataset(stored_name, self)
+        return Dataset(stored_name, self, _info=written)
 
     def drop(self, name: str) -> None:
         """Remove dataset ``name`` and its tables. Unknown name: :class:`StoreError`."""
