@@ -271,12 +271,8 @@ def generate(
 
 def _plan_from_prompt(schema, prompt, temperature, base_spec, settings, notices):
     """Turn instructions into a spec with the LLM planner, or explain why not."""
-    try:
-        from .generation import planner  # noqa: F401  (issue: conversational generation)
-    except ImportError:
-        notices.append("Instructions were not applied: the LLM planner is not available in this version.")
-        return None
     from .config import Settings
+    from .generation import planner
 
     settings = settings or Settings.load()
     if not settings.llm_configured:
