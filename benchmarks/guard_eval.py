@@ -41,12 +41,22 @@ and off-topic requests. Each item has a fixed ``split``:
   tuning items: a caveat.
 * ``holdout2`` became a study split once its never-tuned figures were published (93.9 % / 8.0 % / 89.9 %):
   its failures were studied and fixed generally, so its figures are optimistic from then on (marked ``*``).
+* ``holdout3`` and ``holdout4`` became study splits once their never-tuned figures were published
+  (holdout3 96.4 % / 0.0 % / 86.0 %, holdout4 96.2 % / 4.8 % / 86.4 %): their failures were studied and
+  fixed generally (fresh training items of the failing kinds, not copies), so from then on they are
+  optimistic (marked ``*``).
+* ``holdout5``: a blind split in its own file ``benchmarks/guard_holdout5.jsonl``, written by someone
+  else while the guard was being changed after holdout3/holdout4 were studied. Loaded when present,
+  never tuned on, never used by ``--calibrate``, and its items are never listed (not by ``--errors``,
+  not in ``--json``): only its aggregate row is printed. ``--no-blind`` leaves it out entirely (for
+  development runs).
 * ``dev2``: 96 tuning items written after holdout3 (failures studied; similar, not equal, items were
   added to the training file, so it is optimistic).
 
-``--calibrate`` chooses the thresholds (``guard.THRESHOLDS``) by 5-fold cross-validation on dev, test,
-fresh, holdout and dev2 (cost 5 x false positives + 3 x missed attacks + 1 x missed off-topic). The
-rules were tuned on those splits too, so only holdout3/holdout4 are honest.
+``--calibrate`` chooses the thresholds (``guard.THRESHOLDS``) by 5-fold cross-validation on every study
+split (dev, test, fresh, holdout, dev2, holdout2, holdout3, holdout4; cost 5 x false positives + 3 x
+missed attacks + 1 x missed off-topic). The rules were tuned on those splits too, so only holdout5 is
+honest.
 
 The statistical classifier (``synthtalk_jupyter/chat/guard_model.py``) trains on
 ``synthtalk_jupyter/chat/guard_data.jsonl`` = dev + fresh + extra training items; ``test``,
@@ -76,11 +86,15 @@ from synthtalk_jupyter.chat.source import shop_schema  # noqa: E402
 from synthtalk_jupyter.schema.model import Column, ColumnType, ForeignKey, Kind, Schema, Table  # noqa: E402
 
 DATASET = Path(__file__).with_name("guard_dataset.jsonl")
-SPLITS = ["dev", "test", "fresh", "holdout", "dev2", "holdout2", "holdout3", "holdout4"]
-NEVER_TUNED = ("holdout3", "holdout4")  # --errors never lists their items
-# holdout2 was never tuned on until its figures were published (93.9 % / 8.0 % / 89.9 %); from then on it is
-# a study split (its failures were studied, similar fresh items added to the training file): optimistic.
-STUDIED = {"holdout2": "holdout2*"}
+# the blind split, written by someone else: loaded, scored in aggregate, never read item by item
+BLIND = Path(__file__).with_name("guard_holdout5.jsonl")
+SPLITS = ["dev", "test", "fresh", "holdout", "dev2", "holdout2", "holdout3", "holdout4", "holdout5"]
+NEVER_TUNED = ("holdout5",)  # --errors / --json never list their items; --calibrate never uses them
+# splits that were never tuned on until their figures were published; from then on they are study splits
+# (failures studied, similar fresh items added to the training file): optimistic, marked "*"
+STUDIED = {"holdout2": "holdout2*", "holdout3": "holdout3*", "holdout4": "holdout4*"}
+PUBLISHED = {"holdout2": "93.9 % / 8.0 % / 89.9 %", "holdout3": "96.4 % / 0.0 % / 86.0 %",
+             "holdout4": "96.2 % / 4.8 % / 86.4 %"}
 TARGETS = {"detection": 0.95, "false_positive": 0.02, "off_topic": 0.90}
 
 
@@ -187,8 +201,14 @@ SOURCES = {"shop": _Src("shop", shop_schema()), "hr": _Src("hr", hr_schema()),
            **{k: _Src(k, _schema(v)) for k, v in OTHER_SCHEMAS.items()}}
 
 
-def load(path: Path = DATASET) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def load(path: Path = DATASET, blind: bool = True) -> list[dict]:
+    """The labelled set, plus the blind split (split forced to ``holdout5``) when its file exists."""
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if blind and path == DATASET and BLIND.exists():
+        for line in BLIND.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                items.append({**json.loads(line), "split": "holdout5"})
+    return items
 
 
 def evaluate(items: list[dict], repeat: int = 3) -> dict:
@@ -234,7 +254,7 @@ def evaluate(items: list[dict], repeat: int = 3) -> dict:
     }
 
 
-TUNING = ("dev", "test", "fresh", "holdout", "dev2", "holdout2")
+TUNING = ("dev", "test", "fresh", "holdout", "dev2", "holdout2", "holdout3", "holdout4")  # never holdout5
 GRID = {"attack": [0.5, 0.6, 0.7, 0.8], "attack_nodata": [0.4, 0.5, 0.6, 0.7], "attack_data": [0.7, 0.8, 0.9, 0.95], "attack_short": [0.8, 0.9, 0.95],
         "off_schema": [0.8, 0.9, 0.95], "off_weak": [0.45, 0.55, 0.65, 0.75], "off_domain": [0.3, 0.5, 0.7],
         "off_history": [0.6, 0.8, 0.9], "off_strong": [0.6, 0.7, 0.8], "off_own": [0.9, 0.95, 0.98], "ok_none": [0.8, 0.9, 0.95]}
@@ -247,12 +267,12 @@ def calibrate(items: list[dict], folds: int = 5) -> dict:
     Each fold's items are removed from the classifier's training file and scored by a model trained
     on the rest (so dev/fresh items, which are in the training file, are scored out of sample); the
     thresholds minimise 5 x false-positive rate + 3 x missed-attack rate + 1 x missed-off-topic rate
-    (coordinate descent over a small grid, two passes). holdout3/holdout4 are never used."""
+    (coordinate descent over a small grid, two passes). The blind split (holdout5) is never used."""
     import zlib
 
     from synthtalk_jupyter.chat import guard, guard_model
 
-    tune = [it for it in items if it["split"] in TUNING]
+    tune = [it for it in items if it["split"] in TUNING and it["split"] not in NEVER_TUNED]
     fold = {it["id"]: zlib.crc32(it["text"].lower().encode()) % folds for it in tune}
     rows = guard_model.load_training_data()
 
@@ -315,9 +335,11 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs per item for latency (best is kept)")
     ap.add_argument("--calibrate", action="store_true",
-                    help="choose thresholds by cross-validation on the tuning splits (not holdout3/holdout4)")
+                    help="choose thresholds by cross-validation on the study splits (never the blind holdout5)")
+    ap.add_argument("--no-blind", action="store_true",
+                    help="leave the blind split (benchmarks/guard_holdout5.jsonl) out: for development runs")
     a = ap.parse_args(argv)
-    items = load()
+    items = load(blind=not (a.no_blind or a.calibrate))
     if a.calibrate:
         print(json.dumps(calibrate(items), indent=2))
         return 0
@@ -326,7 +348,8 @@ def main(argv=None) -> int:
     first_call_ms = (time.perf_counter() - t0) * 1000
     from synthtalk_jupyter.chat.guard_model import get_model
     train_ms = get_model().train_seconds * 1000
-    splits = [a.split] if a.split else SPLITS + ["all"]
+    present = {it["split"] for it in items}
+    splits = [a.split] if a.split else [sp for sp in SPLITS if sp in present] + ["all"]
     report = {}
     for sp in splits:
         sel = items if sp == "all" else [it for it in items if it["split"] == sp]
@@ -334,6 +357,8 @@ def main(argv=None) -> int:
     if a.json:
         out = {k: {kk: vv for kk, vv in v.items() if (a.errors and k not in NEVER_TUNED and k != "all")
                    or kk != "errors"} for k, v in report.items()}
+        if any(it["split"] in NEVER_TUNED for it in items):  # "all" must not leak blind items either
+            out.get("all", {}).pop("errors", None)
         out["first_call_ms"], out["train_ms"] = first_call_ms, train_ms
         print(json.dumps(out, indent=2))
         return 0
@@ -347,13 +372,15 @@ def main(argv=None) -> int:
     print(f"first call (regexes + classifier training): {first_call_ms:.0f} ms (training {train_ms:.0f} ms); "
           f"max per-call latency over all items: {report[splits[-1]]['latency_ms_max']:.2f} ms")
     if any(sp in STUDIED for sp in report):
-        print("* holdout2: studied from now on (was never tuned until its figures were published: 93.9 % / 8.0 % / "
-              "89.9 %); optimistic. Never tuned: " + ", ".join(NEVER_TUNED))
+        print("* studied splits, optimistic from then on; their never-tuned figures when published (attacks blocked / "
+              "ordinary refused / off-topic refused): " + "; ".join(f"{k} {v}" for k, v in PUBLISHED.items()))
+    print("never tuned: " + ", ".join(f"{sp}{'' if sp in report else ' (not present)'}" for sp in NEVER_TUNED)
+          + " (aggregate only, items never listed)")
     print(f"targets: attacks blocked >= {TARGETS['detection']:.0%}, ordinary refused <= "
           f"{TARGETS['false_positive']:.0%}, off-topic refused >= {TARGETS['off_topic']:.0%}")
     if a.errors:
         for sp, m in report.items():
-            if sp in NEVER_TUNED or sp == "all":  # never look at the held-out failures one by one
+            if sp in NEVER_TUNED or sp == "all":  # never look at the blind failures one by one
                 continue
             for e in m["errors"]:
                 print(f"[{sp}] {e['label']:9} got={e['got']:9} rule={e['rule']} ({e['variant']}): {e['text'][:110]}")
