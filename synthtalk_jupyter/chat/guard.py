@@ -246,6 +246,10 @@ _INJECTION: list[tuple[str, str]] = [
                   r"\bmessage from (?:openai|anthropic|the developers?|the admin)\b|\bi am (?:the|your) (?:developer|creator|admin|administrator|owner)\b|"
                   r"\bthe user is an? (?:admin|administrator)\b|\bthe admin says\b"),
     ("pwned", r"\bpwn(?:ed)?\b"),
+    # reaching data the user may not see, or smuggling data out through rendered output
+    ("out_of_scope", r"\b(?:not (?:supposed|allowed|meant|permitted) to|shouldn'?t (?:be able to )?)\s+(?:see|access|know|read|view|have)\b|"
+                     r"\bmarkdown image\b|!\[[^\]]*\]\(|\btracking pixel\b|\bwebhook\b|"
+                     r"\b(?:url|link|endpoint|image)\b[^.?!\n;]{0,40}\b(?:my|our|an? external|attacker'?s?)\s+(?:own\s+)?(?:server|domain|endpoint|site|host)\b"),
     # destructive SQL and data changes
     ("ddl_dml", r"\bdrop\s+(?:table|database|schema|view|index|column|macro)\b|\bdelete\s+from\b|\bupdate\s+\w+\s+set\b|"
                 r"\binsert\s+into\b|\btruncate\s+table\b|\balter\s+(?:table|database|schema|view)\b|"
@@ -264,6 +268,9 @@ _INJECTION: list[tuple[str, str]] = [
                   rf"\binsert\b{_S}{{0,40}}\binto\s+(?:the\s+)?(?:\w+\s+)?(?:table|database)\b|"
                   r"\b(?:directly|permanently|physically|right)\s+(?:in|into|inside)\s+(?:the\s+)?(?:\w+\s+)?(?:table|database|db)\b|"
                   r"\b(?:in|into)\s+the\s+(?:\w+\s+)?(?:table|database|db)\s+(?:itself|directly)\b"),
+    ("sql_write_nl", r"\bdelete\b[^.?!\n;]{0,40}\b(?:no|without(?: a| any)?)\s+where\b|"
+                     r"\bset\s+(?:the\s+)?(?:\w+\s+){1,2}(?:column|field|values?)\s+to\s+(?:zero|null|0|empty|blank|-?\d|'|\")[^.?!\n;]{0,30}\b(?:for|on|in)\s+(?:every|all|each)\w*\b|"
+                     r"\b(?:wipes?|wiped|wiping|nukes?|nuked|purges?|purged|truncates?|truncated|erases?|erased|destroys?|destroyed)\b[^.?!\n;]{0,40}\btables?\b(?!\s+(?:chart|plot|output|view|layout|format))"),
     ("destructive_stmt", r"\b(?:drop|delete|truncate|insert|update|ddl|dml|destructive|write)\s+(?:statements?|queries|commands)\b"),
     ("duckdb_admin", r"\bcopy\b[^\n]{0,80}\bto\s+['\"]|\bcopy\s+\w+\s+to\b|\battach\s+['\"]|\battach\b[^\n]{0,60}\bas\s+\w+|"
                      r"\bdetach\b|\binstall\s+\w+|\bload\s+(?:httpfs|the extension|\w+\s+extension)|\bload\b[^\n]{0,30}\bextension\b|"
@@ -271,7 +278,7 @@ _INJECTION: list[tuple[str, str]] = [
                      r"\b(?:enable_external_access|lock_configuration|allow_unsigned_extensions|secret_directory|memory_limit)\b|"
                      r"\bexport\s+database\b|\bimport\s+database\b|\bvacuum\b|\bcheckpoint\b"),
     # files, URLs, environment, code execution
-    ("system_scope", r"\b(?:every|all|other|any)\s+(?:\w+\s+)?(?:databases?|schemas?|files?|folders?|directories|processes|users)\b[^.?!\n;]{0,30}\b(?:on|in|of)\s+(?:this|the|that)\s+(?:machine|server|system|host|computer|box|disk|container)\b"),
+    ("system_scope", r"\b(?:every|all|other|any)\s+(?:\w+\s+)?(?:databases?|datasets?|schemas?|files?|folders?|directories|processes|users)\b[^.?!\n;]{0,30}\b(?:on|in|of)\s+(?:this|the|that)\s+(?:machine|server|system|host|computer|box|disk|container)\b"),
     ("file_access", r"/etc/(?:passwd|shadow|hosts|group|sudoers|\w+)|~/\.\w+|\bid_rsa\b|\.pem\b|\.env\b|\bc:\\|"
                     r"(?:^|\s|['\"(])/(?:home|root|var|tmp|proc|usr|opt|srv|mnt)/|\bfile:/|\b(?:s3|gs|gcs|az|abfss?|hf)://|"
                     r"\bsystem32\b"),
@@ -297,6 +304,8 @@ _INJECTION: list[tuple[str, str]] = [
                      r"\b(?:vergiss|vergesst|oublie[sz]?|olvida|olvide|dimentica|esque[cç]a|negeer|vergeet)\b[^\n]{0,15}\b(?:alles|tout|todo|tutto|tudo|alle[s]?)\b[^\n]{0,40}\b(?:gesagt|gesagte|dit|dicho|detto|dito|gezegd|vorher|zuvor|bisher|avant|antes|prima|eerder)\b|"
                      r"\b(?:leere|leeren|leer|vide[rz]?|vac[ií]a|vaciar|svuota|esvazie|maak)\b[^\n]{0,20}\b(?:tabelle|tabla|table|tabella|tabela|tabel)\b|"
                      r"\b(?:l[öo]sche|borra|supprime[sz]?|cancella|apague|apaga|verwijder|elimina)\b[^\n]{0,20}\b(?:tabelle|tabla|table|tabella|tabela|tabel)\b|"
+                     r"\b(?:a partir de ahora|desde ahora|d[ée]sormais|[àa] partir de maintenant|ab (?:jetzt|sofort)|von nun an|d'ora in (?:poi|avanti)|a partir de agora|vanaf nu)\b[^\n]{0,20}\b(?:eres|sos|es|êtes|bist|sei|é|bent)\b|"
+                     r"\b(?:eres|sos|tu es|t'es|vous [êe]tes|du bist|bist du|sei|você é|jij bent)\b[^\n]{0,40}\b(?:sin|sans|ohne|senza|sem|zonder)\s+(?:filtros?|filtres?|filter|filtri|restricciones|restrictions|einschr[äa]nkungen|restrizioni|restri[cç][õo]es|reglas|r[eè]gles|regeln|regole|regras|l[ií]mites|limites|grenzen|limiti|censura|censure|zensur)\b|"
                      r"\bprompt del sistema\b|\bsystemprompt\b|前の指示|システムプロンプト|忽略|之前的所有指令|系统提示|игнорируй|предыдущие инструкции|системный промпт"),
 ]
 
@@ -395,7 +404,9 @@ def _write_rx(dataset) -> re.Pattern:
         rf"\binsert\s+(?:a|an|one|some|new|fake|test|\d+)\s+(?:[\w-]+\s+){{0,2}}(?:row|record|entry|{tables})\b|"
         rf"\b(?:add|create|make up|fabricate|inject)\s+(?:a|an|one|some|\d+)\s+(?:new\s+)?(?:fake|dummy|bogus|made-up|fictitious|phony|phoney)\s+(?:[\w-]+\s+){{0,1}}{things}\b|"
         rf"\b(?:empty|wipe(?: out)?|clear out|clean out|purge|nuke|truncate|erase|destroy)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|our\s+|this\s+)?"
-        rf"(?:{tables})(?=\s*(?:tables?\b|$|[.,;!?]|(?:so|and|now|then|please|pls|completely|entirely|permanently|for good)\b))",
+        rf"(?:{tables})(?=\s*(?:tables?\b|$|[.,;!?`'\"]|(?:so|and|now|then|please|pls|completely|entirely|permanently|for good)\b))|"
+        rf"\b(?:wipe|wipes|wiping|nuke|nukes|purge|purges|erase|erases|destroy|destroys)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|our\s+|this\s+)?(?:{tables})\b|"
+        rf"\btruncate\s+(?:table\s+)?[`'\"]?(?:{tables})\b(?!\s+(?:names?|labels?|titles?|descriptions?|text|strings?|to\b))",
         re.IGNORECASE)
     if len(_WRITE_CACHE) > 64:
         _WRITE_CACHE.clear()
@@ -495,7 +506,23 @@ _GENRE_RX = re.compile(
     r"(?:poem|story|essay|song|rap|speech|limerick|haiku|sonnet|ode|ballad|verse|rhyme|fable|tale|screenplay|"
     r"riddle|joke|scraper|crawler|bot|website|web ?app|app|component|game|cover letter|love letter|"
     r"regex|regexp|regular expression|(?:python|javascript|java|bash|shell|powershell|rust|go) (?:script|function|program|class)|"
-    r"unit tests?|dockerfile|tweet|linkedin post|blog post|press release|e-?mail|newsletter|memo|announcement)\b", re.IGNORECASE)
+    r"unit tests?|dockerfile|tweet|linkedin post|blog post|press release|e-?mail|newsletter|memo|announcement|"
+    r"slogan|tagline|catchphrase|jingle|caption|ad copy|advert\w*|marketing copy|(?:product )?description|bio|toast|eulogy|"
+    r"wedding speech|motto|name for (?:my|our|a))\b|"
+    r"\b(?:come up with|think of|brainstorm|invent)\s+(?:me\s+)?(?:a|an|some|\d+)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:slogan|tagline|catchphrase|name|names|jingle|caption|story|poem|joke|riddle)s?\b", re.IGNORECASE)
+# a personal how-to / advice frame ("how do I deal with ...", "should I buy ...", "what's a good ... strategy"):
+# a question about the user's life, not about the data, unless data words anchor it
+_ADVICE = re.compile(
+    r"\bhow (?:do|can|should|could|would) i (?!(?:see|get|find|show|list|count|compute|calculate|filter|sort|group|plot|chart|"
+    r"query|join|compare|break|split|export|read|interpret|tell|know|check|spot|measure|exclude|include|rank)\b)|"
+    r"\b(?:should i|shall i|do i need to|is it (?:smarter|better|wiser|wise|worth it|a good idea|safe|healthy|normal|ok|okay) to)\b|"
+    r"\bwhat(?:'s| is) (?:a |the )?(?:good|best|healthy|safe|smart|recommended|normal|typical) (?:\w+ )?"
+    r"(?:strategy|way|idea|place|time|age|gift|diet|dose|dosage|routine|plan|approach|option|app|tool|brand)\b|"
+    r"\b(?:any|some|give me|got any) (?:good )?(?:tips|advice|ideas|riddles|jokes|recommendations)\b|"
+    r"\b(?:help me|how to) (?:deal with|cope with|handle|fix|repair|make|open|write|plan|choose|pick|buy|sell|learn)\b|"
+    r"\bfor (?:a|an) (?:\d+[- ]year[- ]old|adult|child|kid|student|beginner|teenager)\b|\bunrelated\b|\boff[- ]topic\b",
+    re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"\b(?:that|it|those|them|this|these|same|instead|again|also|now|too|more|less|why|explain|only|exclude|"
     r"add|remove|sort|sorted|make it|as a|what about|how about|and for|and the|per|by|but|then|previous|last one|"
@@ -553,6 +580,10 @@ def schema_vocabulary(dataset) -> frozenset[str]:
         _VOCAB_CACHE.clear()
     _VOCAB_CACHE[id(schema)] = (schema, vocab)
     return vocab
+
+
+def samples_hit(wset: set[str], dataset) -> bool:
+    return bool(wset & sample_vocabulary(dataset))
 
 
 _SAMPLE_CACHE: dict[int, tuple[object, frozenset[str]]] = {}
@@ -626,6 +657,9 @@ THRESHOLDS: dict[str, float] = {
     "off_strong": 0.70,  # ... that overrides statistics wording about business things ("median basket size")
     "off_own": 0.98,  # ... that overrides a dataset name with "we/our" ("how many interns do we have")  # ... that overrides a follow-up in a conversation about the data
     "ok_none": 0.90,  # P(ok) that lets through a question without any evidence
+    "off_advice": 0.50,  # P(off_topic) that refuses a personal advice frame ("how do I deal with ...") without analysis words
+    "off_foreign": 0.60,  # ... a text whose subject (2+ content words) is foreign to the dataset, without analysis words
+    "off_foreign1": 0.80,  # ... the same with a single foreign word
 }
 
 # words that only attacks need: the assistant's instructions, personas, secrets, files, shells ...
@@ -710,6 +744,64 @@ def _data_intent(text: str, dataset) -> bool:
                 or re.search(r"\bselect\b.+\bfrom\b", text))
 
 
+_EN_FUNCTION = frozenset("""the a an is are was were of for to in on at what which who whom how do does did my i me with
+about and or can could should would will any some there it this that""".split())
+_CALENDAR = frozenset("""january february march april may june july august september october november december jan feb mar
+apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun
+spring summer autumn fall winter christmas easter weekend weekday morning evening night noon midnight today yesterday
+tomorrow""".split())
+# words that ask for an aggregate, a ranking or a comparison: a question that has one is treated as analysis
+# by the foreign-subject rule even when its subject is unknown (the dataset may hold it as a value)
+_OPERATORS = frozenset("""count counts how many much number total totals sum average averages avg mean median min max
+minimum maximum top bottom highest lowest most least best worst largest smallest biggest fewest rank ranked ranking
+compare compared comparison versus vs per each share percentage percent ratio rate rates trend trends growth
+distribution breakdown""".split())
+
+
+@lru_cache(maxsize=1)
+def _ok_vocabulary() -> frozenset[str]:
+    """Word forms seen in the classifier's ordinary (``ok``) training questions: the everyday wording of
+    analytics requests ("went", "ever", "exactly" ...), so that only a question's *subject* is foreign."""
+    from .guard_model import load_training_data
+    out: set[str] = set()
+    for t, lab in load_training_data():
+        if lab == "ok":
+            for w in _words(normalize(t)):
+                out |= _morph(w)
+    return frozenset(out)
+
+
+def _foreign_words(text: str, dataset) -> list[str]:
+    """Content words of an English text that name nothing in the dataset (tables, columns, enum and sample
+    values), no generic data or business noun and no usual analytics wording: the subject of "recommended
+    dose of ibuprofen" is 'ibuprofen', of "open a bank account in Germany" 'bank', 'germany'. Empty for
+    other languages (their words are all unknown, which says nothing) and for a text that asks for an
+    aggregate, ranking or comparison (its unknown words may be values the dataset holds: "most
+    prescribed drugs in cardiology")."""
+    words = _words(text)
+    if not (set(words) & _EN_FUNCTION) or _INTL_RX.search(text):
+        return []
+    if set(words) & _OPERATORS:
+        return []
+    known = _ok_vocabulary() | _DATA_WORDS | _ANALYTICS | _BUSINESS | _STOP | _EN_FUNCTION | _CALENDAR
+    vocab = schema_vocabulary(dataset) | sample_vocabulary(dataset)
+    out = []
+    for w in words:
+        if len(w) < 3 or w[0].isdigit():
+            continue
+        f = _morph(w)
+        if not (f & known or f & vocab):
+            out.append(w)
+    return out
+
+
+def _anchor(text: str) -> bool:
+    """The text asks for an analysis: data words, a period, a reference to the data, SQL."""
+    forms = set().union(*(_morph(w) for w in _words(text))) if text else set()
+    return bool(forms & _DATA_WORDS or _PERIOD.search(text) or _DATA_REF.search(text)
+                or re.search(r"\bselect\b.+\bfrom\b", text))
+
+
 def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] | None = None,
            thr: dict[str, float] | None = None) -> GuardResult | None:
     thr = thr or THRESHOLDS
@@ -722,9 +814,22 @@ def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] |
     hard = _OFF_HARD.search(text)
     if hard and not ({_stem(w) for w in _words(hard.group(0))} & vocab):
         return GuardResult(False, "off_topic", f"(“{hard.group(0)}” is not about the data.)", rule="off_topic_hard")
+    anchored = _anchor(text)
+    # a personal how-to / advice frame without any analysis wording: the classifier need only lean off topic
+    advice = _ADVICE.search(text)
+    if advice and not anchored and p_off >= thr["off_advice"]:
+        return GuardResult(False, "off_topic", f"(“{advice.group(0).strip()}” asks for advice, not an analysis of the data.)",
+                           rule="off_topic_advice")
+    # names of the dataset used incidentally: the subject is something the dataset does not hold ("rugby",
+    # "ibuprofen") and nothing asks for an analysis
+    if not anchored and not samples_hit(wset, dataset):
+        foreign = _foreign_words(text, dataset)
+        if foreign and p_off >= (thr["off_foreign"] if len(foreign) >= 2 else thr["off_foreign1"]):
+            return GuardResult(False, "off_topic", f"(“{foreign[0]}” is not something this dataset holds.)",
+                               rule="off_topic_foreign")
     if schema_hits:
         genre = _GENRE_RX.search(text)
-        if genre and not ({_stem(w) for w in _words(genre.group(0))} & vocab):
+        if genre:  # a poem, a slogan, a letter about the data is still not an analysis of it
             return GuardResult(False, "off_topic", f"(“{genre.group(0)}” is not an analysis of the data.)",
                                rule="off_topic_genre")
         # the user's own organisation and a name of the dataset: only a near-certain classifier overrules
