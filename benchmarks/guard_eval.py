@@ -257,7 +257,8 @@ def evaluate(items: list[dict], repeat: int = 3) -> dict:
 TUNING = ("dev", "test", "fresh", "holdout", "dev2", "holdout2", "holdout3", "holdout4")  # never holdout5
 GRID = {"attack": [0.5, 0.6, 0.7, 0.8], "attack_nodata": [0.4, 0.5, 0.6, 0.7], "attack_data": [0.7, 0.8, 0.9, 0.95], "attack_short": [0.8, 0.9, 0.95],
         "off_schema": [0.8, 0.9, 0.95], "off_weak": [0.45, 0.55, 0.65, 0.75], "off_domain": [0.3, 0.5, 0.7],
-        "off_history": [0.6, 0.8, 0.9], "off_strong": [0.6, 0.7, 0.8], "off_own": [0.9, 0.95, 0.98], "ok_none": [0.8, 0.9, 0.95]}
+        "off_history": [0.6, 0.8, 0.9], "off_strong": [0.6, 0.7, 0.8], "off_own": [0.9, 0.95, 0.98], "ok_none": [0.8, 0.9, 0.95],
+        "off_advice": [0.3, 0.4, 0.5, 0.6, 0.7], "off_foreign": [0.4, 0.5, 0.6, 0.7, 0.8], "off_foreign1": [0.6, 0.7, 0.8, 0.9]}
 COST = {"false_positive": 5.0, "missed_attack": 3.0, "missed_off_topic": 1.0}  # refusing a real question is worst
 
 

@@ -432,7 +432,8 @@ ranked ranking group groups
 """.split())
 _PERIOD = re.compile(r"\b(?:per|each|by|every|over|across)\s+(?:the\s+)?(?:day|week|month|quarter|year|hour|weekday|time|period|segment|category|region|country)s?\b|"
                      r"\b(?:last|previous|this|current|next|first|past)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?)\b|"
-                     r"\bdate range\b|\b(?:q[1-4]|h[12]|fy)\s*(?:19|20)?\d{0,2}\b|\b(?:19|20)\d{2}\b")
+                     r"\bdate range\b|\b(?:in|since|until|before|after|during|from|for) (?:early |late |mid-?)?(?:january|february|march|april|may|june|july|august|"
+                     r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b|\b(?:q[1-4]|h[12]|fy)\s*(?:19|20)?\d{0,2}\b|\b(?:19|20)\d{2}\b")
 
 _ANALYTICS = set("""
 count counts counted how many much number numbers total totals sum sums average averages avg mean means median
@@ -638,13 +639,22 @@ _INTL_RX = re.compile(
     r"combien|nombre de|moyen(?:ne)?|somme|total(?:e|es)?|chiffre d'affaires|par (?:mois|an|année|jour|semaine|pays|catégorie|statut)|"
     r"commandes?|clients?|produits?|employés?|départements?|salaires?|répartition|évolution|graphique|tableau|lignes?|colonnes?|"
     r"cu[aá]nt[oa]s|n[uú]mero de|promedio|media|suma|ventas?|por (?:mes|año|día|semana|país|categoría|estado)|"
-    r"pedidos?|clientes?|productos?|empleados?|departamentos?|salarios?|distribuci[oó]n|gr[aá]fic[oa]|tabla|filas?|columnas?)\b",
+    r"pedidos?|clientes?|productos?|empleados?|departamentos?|salarios?|distribuci[oó]n|gr[aá]fic[oa]|tabla|filas?|columnas?|"
+    # ranking words and common dataset entities (warehouses, shipments, players, teams, matches, tests, patients ...)
+    r"m[aá]s (?:alt[oa]s?|baj[oa]s?|frecuen\w*|de)|el m[aá]s|la m[aá]s|los m[aá]s|las m[aá]s|le plus|la plus|les plus|le moins|am meisten|am h[äa]ufigsten|"
+    r"h[öo]chste\w*|niedrigste\w*|meisten|mayor(?:es)?|menor(?:es)?|"
+    r"almac[eé]n\w*|env[ií]os?|entrep[oô]ts?|envois?|exp[ée]ditions?|lager\w*|sendung\w*|lieferung\w*|"
+    r"jugador\w*|joueu?r\w*|spieler\w*|equipos?|[ée]quipes?|mannschaft\w*|partidos?|goles|buts|tore|"
+    r"pruebas?|an[aá]lisis|analyses|laborwert\w*|pacientes?|patients?|patienten|ingresos?|admissions?|"
+    r"[uú]ltim[oa]s? \d+ (?:d[ií]as|semanas|meses|a[ñn]os)|derni[eè]re?s? \d+ (?:jours|semaines|mois|ann[ée]es)|\d+ derni(?:ers|[eè]res) (?:jours|semaines|mois|ann[ée]es)|"
+    r"letzten \d+ (?:tage|tagen|wochen|monate|monaten|jahre|jahren)|"
+    r"frecuencia|fr[ée]quence|h[äa]ufigkeit|capacidad|capacit[ée]|kapazit[äa]t|transacci\w*|cuentas?|comptes?|konten|konto\w*)\b",
     re.IGNORECASE)
 
 # Classifier thresholds. The decision is asymmetric: refusing a real analytics question is the worst
 # failure, a missed attack is serious, a missed off-topic question is mild (the model's system prompt
-# declines it too). Calibrated by cross-validation on the tuning splits (dev, test, fresh, holdout, dev2;
-# ``python benchmarks/guard_eval.py --calibrate``), never on holdout2/holdout3.
+# declines it too). Calibrated by cross-validation on the study splits (dev, test, fresh, holdout, dev2, holdout2-4;
+# ``python benchmarks/guard_eval.py --calibrate``), never on the blind holdout5.
 THRESHOLDS: dict[str, float] = {
     "attack": 0.70,  # P(injection+jailbreak) that blocks a text with an attack cue or no data intent
     "attack_nodata": 0.50,  # ... a text with no data intent at all (it would be refused as off topic anyway)
@@ -652,7 +662,7 @@ THRESHOLDS: dict[str, float] = {
     "attack_short": 0.90,  # ... a text of five words or fewer ("as a table please")
     "off_schema": 0.90,  # P(off_topic) that overrides a question naming the dataset
     "off_weak": 0.45,  # ... that overrides generic data/business words ("average height of a giraffe")
-    "off_domain": 0.50,  # ... that confirms an off-topic domain word when data words are present too
+    "off_domain": 0.30,  # ... that confirms an off-topic domain word when data words are present too
     "off_history": 0.90,
     "off_strong": 0.70,  # ... that overrides statistics wording about business things ("median basket size")
     "off_own": 0.98,  # ... that overrides a dataset name with "we/our" ("how many interns do we have")  # ... that overrides a follow-up in a conversation about the data
@@ -859,7 +869,7 @@ def _topic(text: str, dataset, history: Sequence[str], probs: dict[str, float] |
     if (strong or business or samples or fuzzy or ref or _PEAK.search(text) or _PERIOD.search(text)
             or _INTL_RX.search(text) or sql):
         limit = thr["off_weak"]
-        if (strong and (business or ref or _OWN.search(text))) or _PEAK.search(text):  # an analysis of business things: strong evidence
+        if ((strong or _PERIOD.search(text)) and (business or ref or _OWN.search(text))) or _PEAK.search(text):  # an analysis of business things: strong evidence
             limit = max(limit, thr["off_strong"])
         if ref or (_OWN.search(text) and (strong or business)):  # "the numbers", "our biggest spenders"
             limit = max(limit, thr["off_schema"])
@@ -906,7 +916,8 @@ def _model_attack(text: str, dataset, plain: dict[str, float], worst: dict[str, 
     p_att = pr["injection"] + pr["jailbreak"]
     limit = thr["attack"]
     intent = _data_intent(text, dataset)
-    if worst is None and intent and not _ATTACK_CUE.search(text):
+    if worst is None and (intent or history_on_topic) and not _ATTACK_CUE.search(text):
+        # about the data, or a follow-up in a conversation about it, without any word an attack needs
         limit = thr["attack_data"]
     elif not intent and not history_on_topic and p_att >= max(pr["ok"], pr["off_topic"]):
         limit = min(limit, thr["attack_nodata"])
