@@ -43,7 +43,8 @@ import duckdb
 import pyarrow as pa
 
 from .errors import StoreError
-from .schema.model import Column, ColumnType, Kind, Schema, Table
+from .schema.model import Schema, Table
+from .schema.storage_types import duckdb_type  # noqa: F401  (re-exported)
 
 META = "_synthtalk"
 FORMAT_VERSION = "1"
@@ -73,55 +74,6 @@ def _write_lock(path: str) -> threading.RLock:
 # --------------------------------------------------------------------------------------------
 # types
 # --------------------------------------------------------------------------------------------
-
-_INT_TYPES = {
-    (8, False): "TINYINT", (8, True): "UTINYINT",
-    (16, False): "SMALLINT", (16, True): "USMALLINT",
-    (24, False): "INTEGER", (24, True): "UINTEGER",  # MEDIUMINT: range checked by validate
-    (32, False): "INTEGER", (32, True): "UINTEGER",
-    (64, False): "BIGINT", (64, True): "UBIGINT",
-}
-
-
-def duckdb_type(t: ColumnType) -> str:
-    """The DuckDB type a column of ``t`` is stored as."""
-    k = t.kind
-    if k == Kind.INT:
-        if t.bits is None:
-            return "UBIGINT" if t.unsigned else "BIGINT"
-        return _INT_TYPES.get((t.bits, t.unsigned), "BIGINT")
-    if k == Kind.DECIMAL:
-        if t.precision is None or t.precision > 38:
-            return "DOUBLE"
-        p = max(1, t.precision)
-        s = min(max(0, t.scale or 0), p)
-        return f"DECIMAL({p},{s})"
-    if k == Kind.FLOAT:
-        return "REAL" if t.bits == 32 else "DOUBLE"
-    if k == Kind.BOOL:
-        return "BOOLEAN"
-    if k == Kind.DATE:
-        return "DATE"
-    if k == Kind.TIME:
-        return "TIME"
-    if k == Kind.TIMESTAMP:
-        return "TIMESTAMP"
-    if k == Kind.TIMESTAMPTZ:
-        return "TIMESTAMPTZ"
-    if k == Kind.INTERVAL:
-        return "INTERVAL"
-    if k == Kind.UUID:
-        return "UUID"
-    if k == Kind.JSON:
-        return "JSON"
-    if k == Kind.BYTES:
-        return "BLOB"
-    if k == Kind.ARRAY:
-        inner = duckdb_type(t.element) if t.element is not None else "VARCHAR"
-        return f"{inner}[]"
-    # STRING, ENUM, SET, GEOMETRY (WKT), OTHER
-    return "VARCHAR"
-
 
 def quote_ident(name: str) -> str:
     """A DuckDB identifier, always quoted."""

@@ -52,6 +52,7 @@ import duckdb
 from sqlglot import exp
 
 from ..schema.model import Check, Column, Kind, Table
+from ..schema.storage_types import duckdb_type as storage_duckdb_type
 
 __all__ = [
     "ColumnRule",
@@ -197,29 +198,8 @@ CLOCK_MARGIN = {Kind.DATE: dt.timedelta(days=1), Kind.TIMESTAMP: dt.timedelta(ho
 
 
 def duckdb_type(col: Column) -> str:
-    """The DuckDB type used to type-check predicates for a column."""
-    t = col.type
-    k = t.kind
-    if k == Kind.INT:
-        if t.bits == 64 and t.unsigned:
-            return "UBIGINT"
-        return "BIGINT" if (t.bits or 32) >= 32 else "INTEGER"
-    if k == Kind.DECIMAL:
-        p, s = t.precision, t.scale
-        if p and p <= 38:
-            return f"DECIMAL({p},{s or 0})"
-        return "DOUBLE"
-    return {
-        Kind.FLOAT: "DOUBLE",
-        Kind.BOOL: "BOOLEAN",
-        Kind.DATE: "DATE",
-        Kind.TIME: "TIME",
-        Kind.TIMESTAMP: "TIMESTAMP",
-        Kind.TIMESTAMPTZ: "TIMESTAMPTZ",
-        Kind.INTERVAL: "INTERVAL",
-        Kind.UUID: "UUID",
-        Kind.BYTES: "BLOB",
-    }.get(k, "VARCHAR")
+    """The DuckDB type predicates are type-checked with: the store's own type for the column."""
+    return storage_duckdb_type(col.type)
 
 
 def _validate_predicate(pred: str, table: Table) -> bool:
