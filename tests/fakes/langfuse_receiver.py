@@ -20,11 +20,13 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (ExportTraceServiceRequest,
                                                                        ExportTraceServiceResponse)
+
+from ._loopback import LoopbackServer
 
 
 def _value(v) -> Any:
@@ -64,17 +66,16 @@ class Span:
         return v
 
 
-class LangfuseReceiver:
+class LangfuseReceiver(LoopbackServer):
     def __init__(self):
         self.spans: list[Span] = []
         self.scores: list[dict] = []
         self.requests: list[tuple[str, str, dict]] = []  # (method, path, headers)
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "LangfuseReceiver":
         rec = self
@@ -135,23 +136,7 @@ class LangfuseReceiver:
                     return
                 self._reply(200, b"{}", "application/json")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="langfuse-receiver", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "LangfuseReceiver":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return self._serve(Handler, "langfuse-receiver")
 
     # -- queries -----------------------------------------------------------------------------
     def clear(self) -> None:

@@ -23,8 +23,10 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Iterable
+
+from ._loopback import LoopbackServer
 
 
 @dataclass
@@ -77,14 +79,12 @@ class Drip:
 _counter = iter(range(1, 10**9))
 
 
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
     def __init__(self, script: Iterable[Any] = (), *, model: str = "fake-model"):
         self.script: list[Any] = list(script)
         self.requests: list[dict] = []
         self.model = model
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- script --------------------------------------------------------------------------
     def add(self, *items: Any) -> "FakeOpenAI":
@@ -103,8 +103,7 @@ class FakeOpenAI:
     # -- server --------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        assert self._server is not None, "start() the server first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"http://127.0.0.1:{self.port}/v1"
 
     def start(self) -> "FakeOpenAI":
         fake = self
@@ -248,23 +247,7 @@ class FakeOpenAI:
                     return
                 self._json(500, {"error": {"message": f"bad script item {item!r}"}})
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "FakeOpenAI":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return self._serve(Handler, "fake-openai")
 
     # -- helpers for assertions ------------------------------------------------------------------
     def tool_messages(self, i: int = -1) -> list[dict]:
